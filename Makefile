@@ -1,0 +1,33 @@
+# Two commands on a fresh machine: `make run` and `make test`. Both set everything up first.
+VENV := .venv
+BIN := $(VENV)/bin
+CORE := app/core app/config app/sandbox app/cli.py
+
+.PHONY: setup run test lint typecheck imports pytest bench clean
+
+setup:
+	@./scripts/bootstrap.sh
+
+run: setup
+	@$(BIN)/quorum gui
+
+test: setup lint typecheck imports pytest
+
+lint:
+	$(BIN)/ruff check app tests bench
+	$(BIN)/ruff format --check app tests bench
+
+typecheck:
+	$(BIN)/mypy
+
+imports:
+	$(BIN)/lint-imports
+
+pytest:
+	QT_QPA_PLATFORM=offscreen HF_HUB_OFFLINE=1 $(BIN)/pytest -q
+
+bench: setup
+	$(BIN)/python bench/sandbox.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

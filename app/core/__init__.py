@@ -1,0 +1,1 @@
+"""The headless pipeline: models, events, errors, orchestration. Never imports Qt."""
