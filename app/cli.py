@@ -14,6 +14,7 @@ from typing import Any
 
 from app import __version__
 from app.core.errors import QuorumError, SandboxError, UserError
+from app.sandbox.factory import BackendChoice
 
 __all__ = ["main"]
 
@@ -28,11 +29,15 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", metavar="FILE", help="config file (default: $QUORUM_CONFIG or user config)")
+    common = _Parser(add_help=False)
+    common.add_argument(
+        "--config", metavar="FILE", help="config file (default: $QUORUM_CONFIG or user config)"
+    )
     common.add_argument("-v", "--verbose", action="count", default=0, help="log to stderr (-vv: debug)")
 
-    parser = _Parser(prog="quorum", description="Ask several LLMs, run their code in a sandbox, get a verdict.")
+    parser = _Parser(
+        prog="quorum", description="Ask several LLMs, run their code in a sandbox, get a verdict."
+    )
     parser.add_argument("--version", action="version", version=f"quorum {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
@@ -57,22 +62,11 @@ def _build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        args = _build_parser().parse_args(argv)
-        if args.command is None:
-            _build_parser().print_help()
-            return EXIT_OK
-        _setup_logging(args.verbose)
-        handler: Callable[[argparse.Namespace], int] = args.handler
-        return handler(args)
-    except UserError as error:
-        print(f"quorum: error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except SandboxError as error:
-        print(f"quorum: sandbox error: {error}", file=sys.stderr)
-        return EXIT_SANDBOX
+        return _dispatch(argv)
     except QuorumError as error:
-        print(f"quorum: error: {error}", file=sys.stderr)
-        return EXIT_INTERNAL
+        label, code = _error_kind(error)
+        print(f"quorum: {label}: {error}", file=sys.stderr)
+        return code
     except KeyboardInterrupt:
         print("quorum: interrupted", file=sys.stderr)
         return 130
@@ -80,6 +74,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         _log.exception("internal error")
         print("quorum: internal error (details in the log file; run with -vv to see them)", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def _dispatch(argv: Sequence[str] | None) -> int:
+    args = _build_parser().parse_args(argv)
+    if args.command is None:
+        _build_parser().print_help()
+        return EXIT_OK
+    _setup_logging(args.verbose)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    return handler(args)
+
+
+def _error_kind(error: QuorumError) -> tuple[str, int]:
+    if isinstance(error, UserError):
+        return "error", EXIT_USAGE
+    if isinstance(error, SandboxError):
+        return "sandbox error", EXIT_SANDBOX
+    return "error", EXIT_INTERNAL
 
 
 def _setup_logging(verbosity: int) -> None:
@@ -104,7 +116,9 @@ def _cmd_sandbox(args: argparse.Namespace) -> int:
         request = SandboxRequest(code=code, stdin=stdin, limits=limits)
     except ValueError as error:
         raise UserError(str(error)) from None
-    result = asyncio.run(_run_once(request, args.backend or settings.sandbox.backend, args.isolation, settings))
+    result = asyncio.run(
+        _run_once(request, args.backend or settings.sandbox.backend, args.isolation, settings)
+    )
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False))
     else:
@@ -112,7 +126,7 @@ def _cmd_sandbox(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-async def _run_once(request: Any, backend: str, isolation: str | None, settings: Any) -> Any:
+async def _run_once(request: Any, backend: BackendChoice, isolation: str | None, settings: Any) -> Any:
     from app.sandbox.base import Sandbox
 
     sandbox: Sandbox
@@ -164,7 +178,9 @@ def _cmd_keys(args: argparse.Namespace) -> int:
         found = delete_api_key(args.provider)
         print(f"{'deleted' if found else 'no stored key for'} {args.provider}")
         return EXIT_OK
-    value = sys.stdin.readline() if not sys.stdin.isatty() else getpass.getpass(f"API key for {args.provider}: ")
+    value = (
+        sys.stdin.readline() if not sys.stdin.isatty() else getpass.getpass(f"API key for {args.provider}: ")
+    )
     store_api_key(args.provider, value)
     print(f"stored the key for {args.provider} in the OS keychain")
     return EXIT_OK

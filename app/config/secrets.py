@@ -15,7 +15,14 @@ from typing import Any
 from app.core.errors import MissingKeyError, UserError
 from app.core.logs import register_secret
 
-__all__ = ["KEYRING_SERVICE", "ApiKey", "delete_api_key", "require_api_key", "resolve_api_key", "store_api_key"]
+__all__ = [
+    "KEYRING_SERVICE",
+    "ApiKey",
+    "delete_api_key",
+    "require_api_key",
+    "resolve_api_key",
+    "store_api_key",
+]
 
 KEYRING_SERVICE = "quorum"
 _log = logging.getLogger(__name__)
@@ -37,13 +44,15 @@ def resolve_api_key(
     explicit: str | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> ApiKey | None:
+    # Register the stripped value: it is the one that gets used (and could be logged).
+    explicit = (explicit or "").strip()
     if explicit:
         register_secret(explicit)
-        return ApiKey(explicit.strip(), "argument")
-    stored = _keychain_get(provider)
+        return ApiKey(explicit, "argument")
+    stored = (_keychain_get(provider) or "").strip()
     if stored:
         register_secret(stored)
-        return ApiKey(stored.strip(), "keychain")
+        return ApiKey(stored, "keychain")
     env = os.environ if environ is None else environ
     for name in env_names:
         value = env.get(name, "").strip()

@@ -7,6 +7,7 @@ Every problem becomes one `ConfigError` line naming the file (or variable), the 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tomllib
@@ -19,6 +20,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from app.config.paths import default_config_file
 from app.core.errors import ConfigError
+from app.core.logs import redact
 
 __all__ = [
     "CacheSettings",
@@ -136,7 +138,7 @@ def load_settings(explicit: str | os.PathLike[str] | None = None) -> Settings:
     except ValueError as error:  # an env value pydantic-settings cannot even parse (bad JSON)
         match = re.search(r'field "(\w+)"', str(error))
         variable = _env_name([match.group(1)]) if match else "a QUORUM_ environment variable"
-        raise ConfigError("not valid JSON", path=variable) from None
+        raise ConfigError("not valid JSON", path=variable, key=match.group(1) if match else None) from None
 
 
 def _read_toml(path: Path, required: bool) -> dict[str, Any]:
@@ -162,29 +164,34 @@ def _config_error(error: ValidationError, path: Path, data: dict[str, Any]) -> C
     location = [str(part) for part in first["loc"]]
     key = _dotted(location)
     if first["type"] == "value_error" and not location:
-        return ConfigError(str(first["msg"]).removeprefix("Value error, "), path=str(path))
+        source = _env_source(("providers",)) or str(path)  # the cross-provider checks
+        return ConfigError(str(first["msg"]).removeprefix("Value error, "), path=source)
     in_file = first["loc"][:-1] if first["type"] == "missing" else first["loc"]
-    source = str(path) if _present(data, in_file) else _env_name(location)
+    # The environment beats the file, so a value the environment gives is the one that failed.
+    source = _env_source(in_file) or (str(path) if _present(data, in_file) else _env_name(location))
     if first["type"] == "extra_forbidden":
         return ConfigError(f"unknown setting (allowed: {_allowed(location)})", path=source, key=key)
     message = str(first["msg"]).removeprefix("Value error, ")
-    if "input" in first and first["type"] != "missing":
-        message += f" (got {first['input']!r})"
+    # Never echo a URL: a key pasted into one must not reach the terminal or a log.
+    if "input" in first and first["type"] != "missing" and location[-1] != "base_url":
+        message += f" (got {redact(repr(first['input']))})"
     return ConfigError(message, path=source, key=key)
 
 
 def _dotted(location: list[str]) -> str:
     out = ""
-    for part in location:
+    for raw in location:
+        # A key that is not bare is shown quoted, so newlines and odd characters stay escaped.
+        part = raw if raw.isdigit() or re.fullmatch(r"[A-Za-z0-9_-]+", raw) else json.dumps(raw)
         out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
     return out
 
 
 def _present(data: Any, location: tuple[Any, ...]) -> bool:
     for part in location:
-        if isinstance(data, dict) and part in data:
-            data = data[part]
-        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+        if (isinstance(data, dict) and part in data) or (
+            isinstance(data, list) and isinstance(part, int) and part < len(data)
+        ):
             data = data[part]
         else:
             return False
@@ -192,7 +199,33 @@ def _present(data: Any, location: tuple[Any, ...]) -> bool:
 
 
 def _env_name(location: list[str]) -> str:
-    return "environment variable QUORUM_" + "__".join(part.upper() for part in location[:2])
+    names: list[str] = []
+    for part in location[:2]:
+        if part.isdigit():  # a list (providers) comes whole, as JSON, from one variable
+            break
+        names.append(part.upper())
+    return "environment variable QUORUM_" + "__".join(names)
+
+
+def _env_source(location: tuple[Any, ...]) -> str | None:
+    """The QUORUM_ variable that gave the value at `location`, if the environment gave it."""
+    environ = {name.lower(): name for name in os.environ}
+    for depth in range(len(location), 0, -1):
+        head = location[:depth]
+        if not all(isinstance(part, str) for part in head):
+            continue
+        name = environ.get("quorum_" + "__".join(head).lower())
+        if name is None:
+            continue
+        if depth == len(location):
+            return f"environment variable {name}"
+        try:
+            value = json.loads(os.environ[name])
+        except ValueError:
+            continue
+        if _present(value, location[depth:]):
+            return f"environment variable {name}"
+    return None
 
 
 def _allowed(location: list[str]) -> str:

@@ -29,8 +29,9 @@ _PATTERNS = (
         r"(?i)((?:api[_-]?key|x-goog-api-key|token|secret|password|authorization)"
         r"[\"']?\s*[:=]\s*[\"']?)(?!\[REDACTED\])[^\s\"',;}&]{4,}"
     ),
-    # Well-known key formats (Groq, Hugging Face, OpenAI-style, Google).
-    re.compile(r"\b(?:gsk_|hf_|sk-|sk_|AIza)[A-Za-z0-9_-]{10,}"),
+    # Well-known key formats (Groq, Hugging Face, OpenAI-style, Google), also right after an escaped
+    # `\n`, `\t` or `\r` in a repr or JSON text, where there is no word boundary.
+    re.compile(r"(?:\b|(?<=\\[ntr]))(?:gsk_|hf_|sk-|sk_|AIza)[A-Za-z0-9_-]{10,}"),
 )
 _STANDARD_ATTRS = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
 
@@ -59,13 +60,15 @@ class _JsonFormatter(logging.Formatter):
             + f".{int(record.msecs):03d}Z",
             "level": record.levelname,
             "logger": record.name,
-            "msg": record.getMessage(),
+            "msg": redact(record.getMessage()),
         }
+        # Each text is redacted before JSON escaping, which would hide keys from the patterns
+        # (`\"api_key\": \"...`, a key after `\n`), and the whole line again after it.
         for key, value in record.__dict__.items():
             if key not in _STANDARD_ATTRS and not key.startswith("_"):
-                entry[key] = value if isinstance(value, int | float | bool | None) else str(value)
+                entry[key] = value if isinstance(value, int | float | bool | None) else redact(str(value))
         if record.exc_info:
-            entry["exc"] = self.formatException(record.exc_info)
+            entry["exc"] = redact(self.formatException(record.exc_info))
         return redact(json.dumps(entry, ensure_ascii=False))
 
 

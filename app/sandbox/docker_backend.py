@@ -16,6 +16,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,6 @@ from app.sandbox.base import (
     SandboxResult,
     Status,
     classify_exit,
-    signal_name,
 )
 from app.sandbox.isolation import SANDBOX_HOME, sandbox_env
 
@@ -118,18 +118,24 @@ class DockerSandbox(Sandbox):
         return await asyncio.to_thread(self.run_sync, request)
 
     def run_sync(self, request: SandboxRequest) -> SandboxResult:
+        import docker.errors
+        import requests
+
         client = self._ensure_client()
-        self.ensure_image()
         code = request.code.encode("utf-8", "surrogatepass")
         payload = request.limits.launcher_header(len(code)) + code + (request.stdin or b"")
-        container = client.containers.create(**self.container_config(request.limits))
         try:
-            return self._run_container(container, payload, request.limits)
-        finally:
+            self.ensure_image()
+            container = client.containers.create(**self.container_config(request.limits))
             try:
-                container.remove(force=True)
-            except Exception as error:  # the run's result matters more than a failed clean-up
-                _log.warning("could not remove sandbox container %s: %s", container.id[:12], error)
+                return self._run_container(container, payload, request.limits)
+            finally:
+                try:
+                    container.remove(force=True)
+                except Exception as error:  # the run's result matters more than a failed clean-up
+                    _log.warning("could not remove sandbox container %s: %s", container.id[:12], error)
+        except (docker.errors.DockerException, requests.RequestException) as error:
+            raise SandboxError(f"the Docker engine failed: {error}") from error
 
     async def aclose(self) -> None:
         if self._client is not None:
@@ -146,8 +152,8 @@ class DockerSandbox(Sandbox):
             try:
                 client.images.get(self.image)
             except docker.errors.ImageNotFound:
-                repository, _, tag = self.image.partition(":")
-                for event in client.api.pull(repository, tag=tag or "latest", stream=True, decode=True):
+                # docker-py splits the tag itself (a registry's `host:port/` is not a tag).
+                for event in client.api.pull(self.image, stream=True, decode=True):
                     status = " ".join(str(event.get(key, "")) for key in ("id", "status", "progress"))
                     self._on_progress(status.strip())
             self._image_ready = True
@@ -174,58 +180,62 @@ class DockerSandbox(Sandbox):
             _log.debug("program stdin closed early: %s", error)
         finally:
             raw.close()
-        timed_out = False
+        outcome = _ContainerOutcome(limits=limits)
         try:
-            exit_code = int(container.wait(timeout=limits.timeout_s)["StatusCode"])
+            outcome.exit_code = int(container.wait(timeout=limits.timeout_s)["StatusCode"])
         except Exception:  # requests' ReadTimeout / ConnectionError: the run outlived its time
-            timed_out = True
-            exit_code = -1
-            container.kill()
-        duration_ms = (time.monotonic() - started) * 1000
-        stdout = container.logs(stdout=True, stderr=False) or b""
-        stderr = container.logs(stdout=False, stderr=True) or b""
+            outcome.timed_out = True
+            try:
+                container.kill()
+            except Exception as error:  # it may have ended between the timeout and the kill
+                _log.debug("could not kill sandbox container %s: %s", container.id[:12], error)
+        outcome.duration_ms = (time.monotonic() - started) * 1000
+        outcome.stdout = container.logs(stdout=True, stderr=False) or b""
+        outcome.stderr = container.logs(stdout=False, stderr=True) or b""
         container.reload()
-        oom_killed = bool(container.attrs.get("State", {}).get("OOMKilled"))
-        return _docker_result(stdout, stderr, exit_code, timed_out, oom_killed, duration_ms, limits)
+        outcome.oom_killed = bool(container.attrs.get("State", {}).get("OOMKilled"))
+        return outcome.result()
 
 
-def _docker_result(
-    stdout: bytes,
-    stderr: bytes,
-    exit_code: int,
-    timed_out: bool,
-    oom_killed: bool,
-    duration_ms: float,
-    limits: SandboxLimits,
-) -> SandboxResult:
-    truncated = len(stdout) > limits.output_bytes or len(stderr) > limits.output_bytes
-    out = stdout[: limits.output_bytes].decode("utf-8", "replace")
-    err = stderr[: limits.output_bytes].decode("utf-8", "replace")
-    code: int | None = None
-    status: Status
-    sig: str | None = None
-    if timed_out:
-        status, sig = "timeout", "SIGKILL"
-    elif oom_killed:
-        status, sig = "oom", "SIGKILL"
-    elif truncated:
-        status = "output_limit"
-    else:
-        signal_number = exit_code - 128 if 128 < exit_code < 160 else None  # docker-init: 128 + signal
-        code = None if signal_number is not None else exit_code
-        status, sig = classify_exit(exit_code=code, signal_number=signal_number, stderr=err)
-        if signal_number is not None:
-            sig = signal_name(signal_number)
-    if status == "error" and exit_code < 0:
-        raise SandboxError("the Docker engine did not report an exit status")
-    return SandboxResult(
-        status=status,
-        exit_code=code,
-        stdout=out,
-        stderr=err,
-        duration_ms=duration_ms,
-        backend="docker",
-        truncated=truncated,
-        signal=sig,
-        isolation="docker",
-    )
+@dataclass
+class _ContainerOutcome:
+    limits: SandboxLimits
+    exit_code: int = -1
+    timed_out: bool = False
+    oom_killed: bool = False
+    duration_ms: float = 0.0
+    stdout: bytes = b""
+    stderr: bytes = b""
+
+    def result(self) -> SandboxResult:
+        cap = self.limits.output_bytes
+        truncated = len(self.stdout) > cap or len(self.stderr) > cap
+        out = self.stdout[:cap].decode("utf-8", "replace")
+        err = self.stderr[:cap].decode("utf-8", "replace")
+        code: int | None = None
+        status: Status
+        sig: str | None = None
+        if self.timed_out:
+            status, sig = "timeout", "SIGKILL"
+        elif self.oom_killed:
+            status, sig = "oom", "SIGKILL"
+        elif truncated:
+            status = "output_limit"
+        elif self.exit_code < 0:
+            raise SandboxError("the Docker engine did not report an exit status")
+        else:
+            # docker-init reports a child killed by signal N as 128 + N
+            signal_number = self.exit_code - 128 if 128 < self.exit_code < 160 else None
+            code = None if signal_number is not None else self.exit_code
+            status, sig = classify_exit(exit_code=code, signal_number=signal_number, stderr=err)
+        return SandboxResult(
+            status=status,
+            exit_code=code,
+            stdout=out,
+            stderr=err,
+            duration_ms=self.duration_ms,
+            backend="docker",
+            truncated=truncated,
+            signal=sig,
+            isolation="docker",
+        )

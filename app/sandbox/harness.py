@@ -20,7 +20,7 @@ from typing import Any
 
 __all__ = ["CallRecord", "build_call_program", "new_nonce", "parse_call_records"]
 
-_HARNESS = r'''
+_HARNESS = r"""
 
 # ---- quorum call harness (appended; runs after the program's own top level) ----
 def __quorum_harness(__nonce, __calls, __out):
@@ -71,7 +71,7 @@ def __quorum_harness(__nonce, __calls, __out):
 
 import os as __quorum_os
 __quorum_harness(__QUORUM_NONCE__, __QUORUM_CALLS__, __quorum_os.fdopen(__quorum_os.dup(1), "w"))
-'''
+"""
 
 
 @dataclass(frozen=True)

@@ -79,8 +79,8 @@ def find_interpreter() -> Interpreter:
 
 def interpreter_for_other_users(preferred: Interpreter) -> Interpreter | None:
     """An interpreter a throw-away uid can run without bwrap's private binds (root home dirs are 0700)."""
-    stdlib = os.path.dirname(os.__file__)
-    if _world_usable(preferred.executable) and _world_usable(os.path.join(stdlib, "os.py")):
+    stdlib_landmark = Path(os.__file__)
+    if _world_usable(preferred.executable) and _world_usable(str(stdlib_landmark)):
         return preferred
     system = "/usr/bin/python3"
     return Interpreter(system, ()) if _world_usable(system) else None
@@ -163,7 +163,7 @@ def _bwrap(
     for name in _SYSTEM_LINKS:
         host = Path("/") / name
         if host.is_symlink():
-            argv += ["--symlink", os.readlink(host), str(host)]
+            argv += ["--symlink", str(host.readlink()), str(host)]
         elif host.is_dir():
             argv += ["--ro-bind", str(host), str(host)]
     made: set[str] = set()
@@ -193,7 +193,8 @@ _MOUNT_SCRIPT = (
     "cut -d' ' -f5 /proc/self/mountinfo | while read -r m; do case $m in /proc*|/sys*) ;; "
     '*) mount -o remount,bind,ro "$m" 2>/dev/null;; esac; done; '
     'mount -t tmpfs -o "size=$1,nr_inodes=$2,mode=1777" quorum /tmp || exit 125; '
-    "for d in /var/tmp /dev/shm /run; do [ -d $d ] && mount -t tmpfs -o size=64k,nr_inodes=16,mode=755 quorum $d; done; "
+    "for d in /var/tmp /dev/shm /run; do "
+    "[ -d $d ] && mount -t tmpfs -o size=64k,nr_inodes=16,mode=755 quorum $d; done; "
     # Not `exec`: the shell stays PID 1, so the program is an ordinary process that signals can kill.
     f'mkdir -m 1777 {_UNSHARE_HOME} && cd {_UNSHARE_HOME} && shift 2 && "$@"'
 )
@@ -215,9 +216,13 @@ def _unshare(python: list[str], uid: int | None, workdir_mb: int) -> list[str]:
 def tier_available(tier: Tier) -> bool:
     """Whether the tools a layer needs are installed (whether they work is probed by running one)."""
     if tier is Tier.BWRAP:
-        return shutil.which("bwrap") is not None and (os.geteuid() != 0 or shutil.which("setpriv") is not None)
+        return shutil.which("bwrap") is not None and (
+            os.geteuid() != 0 or shutil.which("setpriv") is not None
+        )
     if tier is Tier.UNSHARE:
-        return shutil.which("unshare") is not None and (os.geteuid() != 0 or shutil.which("setpriv") is not None)
+        return shutil.which("unshare") is not None and (
+            os.geteuid() != 0 or shutil.which("setpriv") is not None
+        )
     return True
 
 

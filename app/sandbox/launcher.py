@@ -1,13 +1,16 @@
 """The launcher that runs inside the sandbox, before and around the untrusted program.
 
-It is executed as `python -S -s -B -c <this source> JOB_FD READY_FD|- SECCOMP_HEX|-` inside the isolation
-layers (JOB_FD 0 in Docker, where stdin is the only channel in), as the unprivileged sandbox user, so it uses nothing but the standard library (no `app` imports).
+It is executed as `python -S -s -B -c <this source> JOB_FD READY_FD|- SECCOMP_HEX|-` inside the
+isolation layers (JOB_FD 0 in Docker, where stdin is the only way in), as the unprivileged sandbox user,
+so it uses nothing but the standard library (no `app` imports).
 
 Protocol (file descriptors inherited from the host):
-  JOB_FD    host -> launcher: one JSON header line, then exactly `code_len` bytes of program source.
-  READY_FD  launcher -> host: one byte once the interpreter is up and waiting for a job.
+  JOB_FD    host -> launcher: a header line (see `read_job`), then exactly `code_len` bytes of source.
+  READY_FD  launcher -> host: b"R" once the interpreter waits for a job, b"J" once it has the job,
+            b"X" + one byte: the program's exit status, after its output was flushed.
   0, 1, 2   the program's stdin, stdout and stderr.
-Both control descriptors are closed before the program runs, so it sees only 0, 1 and 2.
+Every other descriptor is closed before the program runs; READY_FD stays open (not inherited by the
+program's children) for the exit report. Writing to it cannot give a program more than `os._exit` can.
 
 Why a launcher rather than `preexec_fn`: `preexec_fn` is unsafe in a threaded (Qt) host, and doing the
 set-up here lets a pool start interpreters ahead of time and apply the per-run limits when the job comes.
@@ -92,7 +95,7 @@ def run_program(path, code):
     sys.argv = [path]
     sys.path[0] = os.path.dirname(path)
     try:
-        exec(compile(code, path, "exec"), main.__dict__)  # noqa: S102 - running it is the point
+        exec(compile(code, path, "exec"), main.__dict__)
     except SystemExit as stop:
         return exit_status(stop)
     except BaseException as error:  # report like the interpreter would, minus this launcher's frame
@@ -119,7 +122,7 @@ def print_error(error, skip_frame=False):
         os.write(2, f"{type(error).__name__}\n".encode())
 
 
-def finish(status):
+def finish(status, status_fd):
     """Exit as the interpreter would, without its slow module teardown (most of a trivial run's cost).
 
     Same order as Py_FinalizeEx: wait for non-daemon threads, run atexit callbacks, flush the streams.
@@ -141,6 +144,11 @@ def finish(status):
             stream.flush()
         except BaseException:
             status = status or 120  # what CPython does when the final flush fails
+    if status_fd is not None:
+        try:  # after the flush: the host may stop reading output once this arrives
+            os.write(status_fd, b"X" + bytes([status & 0xFF]))
+        except OSError:
+            pass
     os._exit(status)
 
 
@@ -152,16 +160,23 @@ def main():
     compile("def warm_up(x):\n    return [y for y in x]\n", "<warm-up>", "exec")
     if ready_fd != "-":
         os.write(int(ready_fd), b"R")
-        os.close(int(ready_fd))
     limits, code = read_job(job_fd)
+    status_fd = int(ready_fd) if ready_fd != "-" else None
+    if status_fd is not None:
+        os.write(status_fd, b"J")  # job taken: an exit from now on is the program's own
     os.umask(0o077)
     path = os.path.join(os.getcwd(), PROGRAM_NAME)
     with open(path, "wb") as program_file:
         program_file.write(code)
     apply_limits(*limits)
-    os.closerange(3, 1 << 16)
+    if status_fd is None:
+        os.closerange(3, 1 << 16)
+    else:
+        os.closerange(3, status_fd)
+        os.closerange(status_fd + 1, 1 << 16)
+        os.set_inheritable(status_fd, False)  # the program's own children do not get it
     sys.stdout.reconfigure(line_buffering=True)  # partial output survives a timeout kill
-    finish(run_program(path, code))
+    finish(run_program(path, code), status_fd)
 
 
 main()

@@ -32,6 +32,16 @@ class WarmPool:
         self._closed = False
         self._filler: threading.Thread | None = None
 
+    @property
+    def idle(self) -> int:
+        """Workers started and waiting (some may still be booting)."""
+        with self._lock:
+            return len(self._ready)
+
+    @property
+    def size(self) -> int:
+        return self._size
+
     def warm(self) -> None:
         """Start pre-starting workers now rather than at the first run."""
         with self._lock:
@@ -90,8 +100,13 @@ class WarmPool:
                     _log.warning("sandbox pool could not pre-start a worker: %s", error)
                     self._wake.wait(_RETRY_AFTER_FAILURE_S)
                     continue
-                with self._lock:
-                    if self._closed:
-                        worker.destroy()
-                        return
-                    self._ready.append(worker)
+                if not self._offer(worker):
+                    worker.destroy()
+                    return
+
+    def _offer(self, worker: Worker) -> bool:
+        with self._lock:
+            if self._closed:
+                return False
+            self._ready.append(worker)
+            return True

@@ -14,6 +14,7 @@ from pathlib import Path
 from app.core.errors import SandboxError, SandboxUnavailableError
 from app.sandbox import seccomp
 from app.sandbox.base import Sandbox, SandboxLimits, SandboxRequest, SandboxResult
+from app.sandbox.execution import run_in_worker
 from app.sandbox.isolation import (
     Interpreter,
     Tier,
@@ -23,8 +24,8 @@ from app.sandbox.isolation import (
     tier_warnings,
 )
 from app.sandbox.pool import WarmPool
-from app.sandbox.uids import UidAllocator
-from app.sandbox.worker import WorkerSpec, run_in_worker, spawn_worker
+from app.sandbox.uids import UidAllocator, shared_allocator
+from app.sandbox.worker import WorkerSpec, spawn_worker
 
 __all__ = ["SubprocessSandbox"]
 
@@ -45,13 +46,15 @@ class SubprocessSandbox(Sandbox):
         interpreter: Interpreter | None = None,
         workdir_base: Path | None = None,
         use_seccomp: bool = True,
+        uids: UidAllocator | None = None,
     ) -> None:
         self._wanted = tier
         self._pool_size = pool_size
         self._interpreter = interpreter or find_interpreter()
         self._workdir_base = workdir_base or Path(tempfile.gettempdir()) / f"quorum-sandbox-{os.geteuid()}"
         self._seccomp = seccomp.build_filter() if use_seccomp and seccomp.supported() else None
-        self._uids = UidAllocator() if os.geteuid() == 0 else None
+        # Root must drop to throw-away uids; anyone else already is an ordinary user.
+        self._uids = (uids or shared_allocator()) if os.geteuid() == 0 else None
         self._tier: Tier | None = None
         self._pools: dict[int, WarmPool] = {}
         self._lock = threading.Lock()
@@ -76,8 +79,11 @@ class SubprocessSandbox(Sandbox):
                 self._tier = self._choose_tier()
             return self._tier
 
-    def warm(self, limits: SandboxLimits | None = None) -> None:
-        self._pool((limits or SandboxLimits()).workdir_mb).warm()
+    def warm(self, limits: SandboxLimits | None = None) -> WarmPool:
+        """Start pre-starting workers for runs with these limits; returns their pool."""
+        pool = self._pool((limits or SandboxLimits()).workdir_mb)
+        pool.warm()
+        return pool
 
     async def run(self, request: SandboxRequest) -> SandboxResult:
         return await asyncio.to_thread(self.run_sync, request)
@@ -138,9 +144,7 @@ class SubprocessSandbox(Sandbox):
             return "not installed"
         lease = self._uids.lease() if self._uids is not None else None
         try:
-            result = run_in_worker(
-                spawn_worker(self._spec(tier, 8), lease), _PROBE.code, None, _PROBE.limits
-            )
+            result = run_in_worker(spawn_worker(self._spec(tier, 8), lease), _PROBE.code, None, _PROBE.limits)
         except SandboxError as error:
             if lease is not None:
                 lease.release()

@@ -13,10 +13,9 @@ import os
 import signal
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
-import psutil
-
-__all__ = ["UID_BASE", "UidAllocator", "UidLease", "kill_uid"]
+__all__ = ["UID_BASE", "UidAllocator", "UidLease", "kill_uid", "shared_allocator"]
 
 UID_BASE = 1_879_048_192  # 0x70000000: far above login, container and subuid ranges
 _UID_SPAN = 4096
@@ -35,6 +34,7 @@ class UidLease:
 
 class UidAllocator:
     def __init__(self, base: int = UID_BASE, span: int = _UID_SPAN) -> None:
+        self.base, self.span = base, span
         self._lock = threading.Lock()
         # Offset by pid so two Quorum processes on one machine rarely pick the same uid.
         start = (os.getpid() * 64) % span
@@ -51,15 +51,51 @@ class UidAllocator:
             self._free.insert(0, uid)
 
 
+_shared: UidAllocator | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_allocator() -> UidAllocator:
+    """The process-wide allocator, so that two sandboxes in one process never share a uid."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = UidAllocator()
+        return _shared
+
+
 def kill_uid(uid: int, rounds: int = 5) -> None:
     """SIGKILL every process running as `uid`, repeating while forks race the sweep."""
     for _ in range(rounds):
         found = False
-        for proc in psutil.process_iter(["uids"]):
-            uids = proc.info.get("uids")
-            if uids is not None and uid in (uids.real, uids.effective, uids.saved):
-                found = True
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.kill(proc.pid, signal.SIGKILL)
+        for pid in _pids_of(uid):
+            found = True
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
         if not found:
             return
+
+
+def _pids_of(uid: int) -> list[int]:
+    """A /proc/<pid> directory belongs to the process's uid, except for non-dumpable processes (root):
+    those, and only those, need their status file read, so the sweep stays cheap and complete."""
+    pids = []
+    with os.scandir("/proc") as entries:
+        for entry in entries:
+            if not entry.name.isdigit():
+                continue
+            try:
+                owner = entry.stat(follow_symlinks=False).st_uid
+                if owner == uid or (owner == 0 and _status_uid(entry.path) == uid):
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+def _status_uid(proc_dir: str) -> int | None:
+    with Path(proc_dir, "status").open("rb") as status:
+        for line in status:
+            if line.startswith(b"Uid:"):
+                return int(line.split()[1])
+    return None

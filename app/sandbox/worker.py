@@ -1,33 +1,33 @@
-"""One single-use sandboxed interpreter: start it, hand it one program, collect what it did, destroy it.
+"""One single-use sandboxed interpreter: start it, wait until it is ready, destroy it afterwards.
 
-Blocking code on purpose: it runs in a worker thread (`asyncio.to_thread`), never on an event loop or
-the GUI thread. Waiting uses a pidfd and non-blocking pipes in one selector, so a run costs no polling.
+Blocking code on purpose: it runs in worker threads (`asyncio.to_thread`), never on an event loop or
+the GUI thread. Running a program in it is `execution.run_in_worker`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+import queue
 import selectors
 import shutil
-import signal
 import subprocess
 import tempfile
-import time
-from dataclasses import dataclass, field
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.errors import SandboxError
-from app.sandbox.base import SandboxLimits, SandboxResult, Status, classify_exit, signal_name
-from app.sandbox.isolation import Interpreter, Tier, build_command, tier_warnings
+from app.sandbox.isolation import Interpreter, Tier, build_command
 from app.sandbox.uids import UidLease, kill_uid
 
-__all__ = ["Worker", "WorkerSpec", "run_in_worker", "spawn_worker"]
+__all__ = ["Worker", "WorkerSpec", "spawn_worker"]
 
 _LAUNCHER_SOURCE = (Path(__file__).parent / "launcher.py").read_text(encoding="utf-8")
-_READ_CHUNK = 65536
 _READY_TIMEOUT_S = 10.0
-_DRAIN_GRACE_S = 0.25  # after the program exits, how long stray holders of its pipes may keep them
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -76,22 +76,28 @@ class Worker:
             self._close_job_fd()
 
     def destroy(self) -> None:
-        """Kill everything the worker started, whatever it did, and remove its traces. Idempotent."""
+        """Kill everything the worker started, whatever it did, and remove its traces. Idempotent.
+
+        The kill is immediate; reaping the process, removing the work dir and handing the uid back happen
+        on a background reaper thread, so a run's result does not wait for the kernel's clean-up.
+        """
         if self._destroyed:
             return
         self._destroyed = True
         with contextlib.suppress(ProcessLookupError):
             self.process.kill()  # pid-namespace layers: init dies, the kernel kills the whole namespace
-        if self.lease is not None and self.spec.tier is not Tier.BWRAP:
-            kill_uid(self.lease.uid)  # catches setsid()/double-fork escapees in the weaker layers
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.process.wait(timeout=5)
+        if self.lease is not None and self.spec.tier is Tier.RLIMITS:  # the others die with their PID ns
+            kill_uid(self.lease.uid)  # catches setsid()/double-fork escapees in the weak layer
         self._close_job_fd()
         os.close(self.ready_fd)
         for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
             if stream is not None:
                 with contextlib.suppress(OSError):
                     stream.close()
+        _reaper().submit(self._clean_up)
+
+    def _clean_up(self) -> None:
+        _reap(self.process, timeout_s=30)
         if self.workdir is not None:
             shutil.rmtree(self.workdir, ignore_errors=True)
         if self.lease is not None:
@@ -106,8 +112,8 @@ class Worker:
     def _drain_stderr(self) -> str:
         with contextlib.suppress(OSError, subprocess.TimeoutExpired):
             self.process.kill()
-            assert self.process.stderr is not None
-            return self.process.stderr.read(4000).decode("utf-8", "replace").strip()
+            if self.process.stderr is not None:
+                return self.process.stderr.read(4000).decode("utf-8", "replace").strip()
         return ""
 
 
@@ -175,168 +181,50 @@ def _pipe_holding(data: bytes) -> int:
     return read_end
 
 
-def run_in_worker(worker: Worker, code: str, stdin: bytes | None, limits: SandboxLimits) -> SandboxResult:
-    """Run one program in a started worker and destroy the worker afterwards."""
+def _reap(process: subprocess.Popen[bytes], timeout_s: float) -> None:
+    """Wait for a killed process via its pidfd (Popen.wait with a timeout polls with sleeps)."""
+    if process.returncode is not None:
+        return
     try:
-        worker.wait_ready()
-        return _run(worker, code.encode("utf-8", "surrogatepass"), stdin or b"", limits)
-    finally:
-        worker.destroy()
-
-
-@dataclass
-class _Streams:
-    limit: int
-    chunks: dict[int, list[bytes]] = field(default_factory=dict)
-    sizes: dict[int, int] = field(default_factory=dict)
-    over_limit: bool = False
-
-    def add(self, fd: int, data: bytes) -> None:
-        room = self.limit - self.sizes.get(fd, 0)
-        if len(data) > room:
-            data, self.over_limit = data[: max(room, 0)], True
-        self.chunks.setdefault(fd, []).append(data)
-        self.sizes[fd] = self.sizes.get(fd, 0) + len(data)
-
-    def text(self, fd: int) -> str:
-        return b"".join(self.chunks.get(fd, [])).decode("utf-8", errors="replace")
-
-
-def _run(worker: Worker, code: bytes, stdin: bytes, limits: SandboxLimits) -> SandboxResult:
-    process = worker.process
-    assert process.stdout is not None and process.stderr is not None and process.stdin is not None
-    header = limits.launcher_header(len(code))
-    out_fd, err_fd, in_fd = process.stdout.fileno(), process.stderr.fileno(), process.stdin.fileno()
-    for fd in (out_fd, err_fd, in_fd):
-        os.set_blocking(fd, False)
-    pidfd = os.pidfd_open(process.pid)
-    selector = selectors.DefaultSelector()
-    streams = _Streams(limits.output_bytes)
-    started = time.monotonic()
-    try:
-        worker.send_job(header + code)
-        selector.register(out_fd, selectors.EVENT_READ)
-        selector.register(err_fd, selectors.EVENT_READ)
-        selector.register(pidfd, selectors.EVENT_READ)
-        pending_stdin = memoryview(stdin)
-        if pending_stdin:
-            selector.register(in_fd, selectors.EVENT_WRITE)
-        else:
-            process.stdin.close()
-        outcome = _pump(selector, streams, pending_stdin, process, pidfd, started + limits.timeout_s)
-    finally:
-        selector.close()
+        pidfd = os.pidfd_open(process.pid)
+    except ProcessLookupError:
+        pidfd = -1
+    if pidfd >= 0:
+        with selectors.DefaultSelector() as selector:
+            selector.register(pidfd, selectors.EVENT_READ)
+            exited = bool(selector.select(timeout_s))
         os.close(pidfd)
-    duration_ms = (time.monotonic() - started) * 1000
-    if outcome != "exited":
-        worker.destroy()
-    returncode = process.wait(timeout=5)
-    return _result(worker, outcome, returncode, streams, out_fd, err_fd, duration_ms)
+        if not exited:
+            return  # stuck in the kernel; leave it rather than hang the caller
+    process.wait()
 
 
-def _pump(
-    selector: selectors.BaseSelector,
-    streams: _Streams,
-    pending_stdin: memoryview,
-    process: subprocess.Popen[bytes],
-    pidfd: int,
-    deadline: float,
-) -> str:
-    """Move bytes until the program ends; returns `exited`, `timeout` or `output_limit`."""
-    open_pipes = 2
-    exited_at: float | None = None
-    while open_pipes or exited_at is None:
-        now = time.monotonic()
-        if exited_at is not None and now - exited_at > _DRAIN_GRACE_S:
-            break  # a stray process still holds the pipes; destroy() sweeps it
-        if now >= deadline and exited_at is None:
-            return "timeout"
-        wait = deadline - now if exited_at is None else _DRAIN_GRACE_S
-        for key, _ in selector.select(max(wait, 0)):
-            fd = key.fd
-            if fd == pidfd:
-                exited_at = time.monotonic()
-                selector.unregister(pidfd)
-            elif key.events & selectors.EVENT_WRITE:
-                pending_stdin = _feed(selector, process, pending_stdin)
-            else:
-                data = _read(fd)
-                if data is None:
-                    continue
-                if data:
-                    streams.add(fd, data)
-                    if streams.over_limit:
-                        return "output_limit"
-                else:
-                    selector.unregister(fd)
-                    open_pipes -= 1
-    return "exited"
+class _Reaper:
+    """One daemon thread that finishes destroying workers off the callers' threads."""
+
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        threading.Thread(target=self._loop, name="sandbox-reaper", daemon=True).start()
+
+    def submit(self, task: Callable[[], None]) -> None:
+        self._queue.put(task)
+
+    def _loop(self) -> None:
+        while True:
+            task = self._queue.get()
+            try:
+                task()
+            except Exception:  # a failed clean-up must not stop later ones
+                _log.exception("sandbox clean-up failed")
 
 
-def _feed(selector: selectors.BaseSelector, process: subprocess.Popen[bytes], pending: memoryview) -> memoryview:
-    assert process.stdin is not None
-    try:
-        written = os.write(process.stdin.fileno(), pending[:_READ_CHUNK])
-    except (BrokenPipeError, BlockingIOError) as error:
-        if isinstance(error, BlockingIOError):
-            return pending
-        written = len(pending)  # the program closed its stdin: drop the rest
-    pending = pending[written:]
-    if not pending:
-        selector.unregister(process.stdin.fileno())
-        process.stdin.close()
-    return pending
+_reaper_instance: _Reaper | None = None
+_reaper_lock = threading.Lock()
 
 
-def _read(fd: int) -> bytes | None:
-    """Bytes read, b"" at end of stream, None on a spurious wake-up."""
-    try:
-        return os.read(fd, _READ_CHUNK)
-    except BlockingIOError:
-        return None
-    except OSError:
-        return b""
-
-
-def _result(
-    worker: Worker,
-    outcome: str,
-    returncode: int,
-    streams: _Streams,
-    out_fd: int,
-    err_fd: int,
-    duration_ms: float,
-) -> SandboxResult:
-    stdout, stderr = streams.text(out_fd), streams.text(err_fd)
-    exit_code: int | None = None
-    signal_number: int | None = None
-    status: Status
-    sig: str | None
-    if outcome == "timeout":
-        status, sig = "timeout", signal_name(signal.SIGKILL)
-    elif outcome == "output_limit":
-        status, sig = "output_limit", signal_name(signal.SIGKILL)
-    else:
-        exit_code, signal_number = _decode_returncode(worker.spec.tier, returncode)
-        status, sig = classify_exit(exit_code=exit_code, signal_number=signal_number, stderr=stderr)
-    return SandboxResult(
-        status=status,
-        exit_code=exit_code,
-        stdout=stdout,
-        stderr=stderr,
-        duration_ms=duration_ms,
-        backend="subprocess",
-        truncated=streams.over_limit,
-        signal=sig,
-        isolation=str(worker.spec.tier),
-        warnings=tier_warnings(worker.spec.tier),
-    )
-
-
-def _decode_returncode(tier: Tier, returncode: int) -> tuple[int | None, int | None]:
-    if returncode < 0:
-        return None, -returncode
-    # bwrap and the unshare layer's shell report a child killed by signal N as exit status 128 + N.
-    if tier is not Tier.RLIMITS and 128 < returncode < 128 + signal.NSIG:
-        return None, returncode - 128
-    return returncode, None
+def _reaper() -> _Reaper:
+    global _reaper_instance
+    with _reaper_lock:
+        if _reaper_instance is None:
+            _reaper_instance = _Reaper()
+        return _reaper_instance

@@ -12,30 +12,46 @@ import pytest
 from app.sandbox.base import SandboxLimits, SandboxRequest, SandboxResult
 from app.sandbox.isolation import Tier, tier_available
 from app.sandbox.subprocess_backend import SubprocessSandbox
-from app.sandbox.uids import UID_BASE
+from app.sandbox.uids import UID_BASE, UidAllocator
 
 LAUNCHER_MARK = "quorum-launcher: malformed job"  # a string only the launcher's command line holds
-SANDBOX_UIDS = range(UID_BASE, UID_BASE + 4096)
+_TEST_UID_SPAN = 4096
 
 
-def sandbox_processes() -> list[psutil.Process]:
+def uid_range_for(tier: Tier) -> range:
+    """Each test sandbox leases uids from its own range, so leftover checks see only its processes."""
+    base = UID_BASE + (list(Tier).index(tier) + 1) * 100_000
+    return range(base, base + _TEST_UID_SPAN)
+
+
+def sandbox_processes(uids: range | None = None) -> list[psutil.Process]:
+    """Sandboxed processes: by uid when we are root (exact), else by the launcher's command line."""
     found = []
     for proc in psutil.process_iter(["cmdline", "uids"]):
         try:
             cmdline = " ".join(proc.info["cmdline"] or [])
-            uids = proc.info["uids"]
+            proc_uids = proc.info["uids"]
         except (psutil.Error, TypeError):
             continue
-        if LAUNCHER_MARK in cmdline or (uids is not None and uids.real in SANDBOX_UIDS):
+        if uids is not None and os.geteuid() == 0:
+            if proc_uids is not None and proc_uids.real in uids:
+                found.append(proc)
+        elif LAUNCHER_MARK in cmdline:
             found.append(proc)
     return found
 
 
-def wait_no_sandbox_processes(timeout_s: float = 5.0) -> list[psutil.Process]:
+def wait_no_sandbox_processes(uids: range | None = None, timeout_s: float = 5.0) -> list[psutil.Process]:
     """The kernel tears a PID namespace down asynchronously: give it a moment, then report leftovers."""
     deadline = time.monotonic() + timeout_s
     while True:
-        left = [proc for proc in sandbox_processes() if proc.is_running() and proc.status() != "zombie"]
+        left = []
+        for proc in sandbox_processes(uids):
+            try:
+                if proc.is_running() and proc.status() != "zombie":
+                    left.append(proc)
+            except psutil.Error:
+                continue
         if not left or time.monotonic() > deadline:
             return left
         time.sleep(0.05)
@@ -58,7 +74,8 @@ def _sandbox_for(tier: Tier) -> SubprocessSandbox:
     if not tier_available(tier):
         pytest.skip(f"the {tier} layer is not installed on this machine")
     if tier not in _sandboxes:
-        sandbox = SubprocessSandbox(tier=tier, pool_size=0)
+        uids = uid_range_for(tier)
+        sandbox = SubprocessSandbox(tier=tier, pool_size=0, uids=UidAllocator(uids.start, len(uids)))
         _ = sandbox.tier  # probe now: a layer that cannot work fails here, loudly
         _sandboxes[tier] = sandbox
     return _sandboxes[tier]
@@ -77,7 +94,7 @@ def run(request: pytest.FixtureRequest) -> Iterator[Runner]:
     tier: Tier = request.param
     runner = Runner(_sandbox_for(tier), tier)
     yield runner
-    leftovers = wait_no_sandbox_processes()
+    leftovers = wait_no_sandbox_processes(uid_range_for(tier))
     assert not leftovers, f"sandbox processes survived the run: {[p.pid for p in leftovers]}"
 
 

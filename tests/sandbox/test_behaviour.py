@@ -59,8 +59,11 @@ def test_syntax_error_is_an_error(run: Runner) -> None:
 
 @pytest.mark.parametrize(
     ("code", "exit_code", "stderr"),
-    [("raise SystemExit(3)", 3, ""), ("import sys\nsys.exit('custom failure')", 1, "custom failure\n"),
-     ("raise SystemExit", 0, "")],  # fmt: skip
+    [
+        ("raise SystemExit(3)", 3, ""),
+        ("import sys\nsys.exit('custom failure')", 1, "custom failure\n"),
+        ("raise SystemExit", 0, ""),
+    ],
 )
 def test_system_exit_semantics(run: Runner, code: str, exit_code: int, stderr: str) -> None:
     result = run(code + "\n")

@@ -26,7 +26,11 @@ def test_values_keep_their_types(bwrap_run: Runner) -> None:
 
 def test_exceptions_are_results(bwrap_run: Runner) -> None:
     records = _call(bwrap_run, "def f(x):\n    return 10 // x\n", ["f(0)", "f(5)", "g(1)"])
-    assert [(r.ok, r.error) for r in records if r] == [(False, "ZeroDivisionError"), (True, None), (False, "NameError")]
+    assert [(r.ok, r.error) for r in records if r] == [
+        (False, "ZeroDivisionError"),
+        (True, None),
+        (False, "NameError"),
+    ]
 
 
 def test_a_success_banner_without_the_work_passes_nothing(run: Runner) -> None:

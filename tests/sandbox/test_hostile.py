@@ -277,7 +277,9 @@ def test_symlinks_to_host_files_lead_nowhere(run: Runner, tmp_path: Path) -> Non
 
 def test_second_run_does_not_see_the_first(run: Runner) -> None:
     weak_layer_skip(run, "/tmp between runs")
-    first = run("import os\nopen('mine.txt', 'w').write('x')\nopen('/tmp/mine.txt', 'w').write('x')\nprint(os.getcwd())\n")
+    first = run(
+        "import os\nopen('mine.txt', 'w').write('x')\nopen('/tmp/mine.txt', 'w').write('x')\nprint(os.getcwd())\n"
+    )
     assert first.status == "ok"
     second = run("import os\nprint(sorted(os.listdir('.')), sorted(os.listdir('/tmp')))\n")
     assert "mine.txt" not in second.stdout
@@ -360,5 +362,7 @@ def test_program_cannot_raise_its_limits(run: Runner) -> None:
 
 
 def test_not_root_inside(run: Runner) -> None:
-    result = run("import os\nprint(os.geteuid() != 0 or open('/proc/self/status').read().count('CapEff:\\t0000000000000000'))\n")
+    result = run(
+        "import os\nprint(os.geteuid() != 0 or open('/proc/self/status').read().count('CapEff:\\t0000000000000000'))\n"
+    )
     assert result.stdout.strip() in {"True", "1"}

@@ -1,0 +1,1 @@
+"""QObjects with signals and async slots: the only place the pipeline meets Qt."""

@@ -1,0 +1,1 @@
+"""Semantic cache: embedder, stores (diskcache, Redis), guarded lookup. Never imports Qt."""

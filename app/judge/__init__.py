@@ -1,0 +1,1 @@
+"""The judge: checks from the prompt, generated inputs, behaviour clustering, verdict. Never imports Qt."""

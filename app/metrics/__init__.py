@@ -1,0 +1,1 @@
+"""Prometheus instruments on an injected CollectorRegistry, and the /metrics exporter. Never imports Qt."""

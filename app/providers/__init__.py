@@ -1,0 +1,1 @@
+"""Provider clients (one module per wire API), registry and resilience wrappers. Never imports Qt."""

@@ -1,0 +1,1 @@
+"""Widgets only: views over bridge objects, no business logic."""
