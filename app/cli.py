@@ -53,6 +53,12 @@ def _build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--json", action="store_true", help="print one JSON object")
     sandbox.set_defaults(handler=_cmd_sandbox)
 
+    judge = commands.add_parser("judge", parents=[common], help="decide which answer in a pool is correct")
+    judge.add_argument("pool", metavar="POOL.json", help="pool file ('-' reads it from stdin)")
+    judge.add_argument("--timeout", metavar="S", type=_positive_float, help="time limit per candidate run")
+    judge.add_argument("--json", action="store_true", help="print one JSON object")
+    judge.set_defaults(handler=_cmd_judge)
+
     keys = commands.add_parser("keys", parents=[common], help="store API keys in the OS keychain")
     keys.add_argument("action", choices=("set", "delete"))
     keys.add_argument("provider", help="provider name from the config")
@@ -145,6 +151,55 @@ async def _run_once(request: Any, backend: BackendChoice, isolation: str | None,
         return await sandbox.run(request)
     finally:
         await sandbox.aclose()
+
+
+def _cmd_judge(args: argparse.Namespace) -> int:
+    from app.config import load_settings
+    from app.judge import JudgePool, JudgeSettings, judge, load_pool
+
+    settings = load_settings(args.config)
+    if args.pool == "-":
+        try:
+            pool = JudgePool.from_json(json.loads(sys.stdin.read(_MAX_INPUT_BYTES)))
+        except json.JSONDecodeError as error:
+            raise UserError(
+                f"stdin: invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
+            ) from None
+    else:
+        pool = load_pool(args.pool)
+    judge_settings = JudgeSettings(
+        run_timeout_s=args.timeout or max(settings.sandbox.timeout_s, 10.0),
+        memory_mb=settings.sandbox.memory_mb,
+    )
+
+    async def run() -> Any:
+        from app.sandbox.factory import create_sandbox
+
+        sandbox = create_sandbox(
+            settings.sandbox.backend,
+            docker_image=settings.sandbox.docker_image,
+            pool_size=len(pool.candidates),
+        )
+        try:
+            return await judge(pool, sandbox, judge_settings)
+        finally:
+            await sandbox.aclose()
+
+    report = asyncio.run(run()).to_json()
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+        return EXIT_OK
+    winner = report["winner"]
+    winner_text = f"#{winner['index']} {winner['model']}" if winner else "-"
+    print(f"verdict: {report['verdict']}  confidence: {report['confidence']:.2f}  winner: {winner_text}")
+    for candidate in report["candidates"]:
+        print(
+            f"  #{candidate['index']} {candidate['model']}: {candidate['status']}, examples "
+            f"{candidate['examples_passed']}/{candidate['examples_total']}"
+            + (f" ({candidate['problem']})" if candidate["problem"] else "")
+        )
+    print(_inert(report["explanation"]))
+    return EXIT_OK
 
 
 def _print_result_human(result: dict[str, Any]) -> None:

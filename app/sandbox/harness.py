@@ -23,8 +23,21 @@ __all__ = ["CallRecord", "build_call_program", "new_nonce", "parse_call_records"
 _HARNESS = r"""
 
 # ---- quorum call harness (appended; runs after the program's own top level) ----
-def __quorum_harness(__nonce, __calls, __out):
-    import json as _json, math as _math
+def __quorum_harness(__nonce, __calls, __out, __per_call_s):
+    import json as _json, math as _math, signal as _signal, sys as _sys
+
+    class CallTimeout(BaseException):  # BaseException: `except Exception` in the program cannot eat it
+        pass
+
+    def on_alarm(signum, frame):
+        raise CallTimeout()
+
+    class Discard:  # the program's prints during calls go nowhere (they cannot flood the records)
+        def write(self, text):
+            return len(text)
+
+        def flush(self):
+            pass
 
     def enc(v, depth=0):
         if depth > 40:
@@ -40,37 +53,53 @@ def __quorum_harness(__nonce, __calls, __out):
         if isinstance(v, complex):
             return ["c", [enc(v.real), enc(v.imag)]]
         if isinstance(v, str):
-            return ["s", v]
+            return ["s", v[:100000]]
         if isinstance(v, (bytes, bytearray)):
-            return ["y", bytes(v).hex()]
-        if isinstance(v, list):
-            return ["l", [enc(x, depth + 1) for x in v[:100000]]]
+            return ["y", bytes(v[:100000]).hex()]
+        if isinstance(v, (list, range)):
+            return ["l", [enc(x, depth + 1) for x in v[:10000]]]
         if isinstance(v, tuple):
-            return ["t", [enc(x, depth + 1) for x in v[:100000]]]
+            return ["t", [enc(x, depth + 1) for x in v[:10000]]]
         if isinstance(v, (set, frozenset)):
-            return ["S", sorted((enc(x, depth + 1) for x in v), key=repr)]
+            return ["S", sorted((enc(x, depth + 1) for x in v), key=repr)[:10000]]
         if isinstance(v, dict):
-            return ["d", sorted(([enc(k, depth + 1), enc(x, depth + 1)] for k, x in v.items()), key=repr)]
+            items = [[enc(k, depth + 1), enc(x, depth + 1)] for k, x in v.items()]
+            return ["d", sorted(items, key=repr)[:10000]]
         if hasattr(v, "__iter__") and hasattr(v, "__next__"):
             import itertools
-            return ["l", [enc(x, depth + 1) for x in itertools.islice(v, 100000)]]
+            return ["l", [enc(x, depth + 1) for x in itertools.islice(v, 10000)]]
         return ["r", repr(v)[:10000]]
 
-    for index, expression in enumerate(__calls):
+    _signal.signal(_signal.SIGALRM, on_alarm)
+    for index, (setup, expression) in enumerate(__calls):
+        _sys.stdout = Discard()
         try:
-            record = {"i": index, "ok": True, "v": enc(eval(expression, globals()))}
+            _signal.setitimer(_signal.ITIMER_REAL, __per_call_s)
+            try:
+                namespace = globals()
+                if setup:  # doctest-style set-up lines run in a copy, so calls stay independent
+                    namespace = dict(namespace)
+                    exec(setup, namespace)
+                value = eval(expression, namespace)
+            finally:
+                _signal.setitimer(_signal.ITIMER_REAL, 0)
+            record = {"i": index, "ok": True, "v": enc(value)}
+        except CallTimeout:
+            record = {"i": index, "ok": False, "e": "Timeout", "m": f"over {__per_call_s} s"}
         except BaseException as error:  # noqa: BLE001 - any failure is a result
             record = {"i": index, "ok": False, "e": type(error).__name__, "m": str(error)[:300]}
         try:
             line = _json.dumps(record)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, RecursionError):
             line = _json.dumps({"i": index, "ok": False, "e": "Unencodable", "m": ""})
         __out.write("\n" + __nonce + line + "\n")
         __out.flush()
 
 
 import os as __quorum_os
-__quorum_harness(__QUORUM_NONCE__, __QUORUM_CALLS__, __quorum_os.fdopen(__quorum_os.dup(1), "w"))
+__quorum_harness(
+    __QUORUM_NONCE__, __QUORUM_CALLS__, __quorum_os.fdopen(__quorum_os.dup(1), "w"), __QUORUM_PER_CALL_S__
+)
 """
 
 
@@ -87,8 +116,19 @@ def new_nonce() -> str:
     return "@@quorum:" + secrets.token_hex(16) + ":"
 
 
-def build_call_program(code: str, calls: Sequence[str], nonce: str) -> str:
-    harness = _HARNESS.replace("__QUORUM_NONCE__", repr(nonce)).replace("__QUORUM_CALLS__", repr(list(calls)))
+def build_call_program(
+    code: str, calls: Sequence[str | tuple[str, str]], nonce: str, *, per_call_s: float = 2.0
+) -> str:
+    """The program followed by the harness; each call gets `per_call_s` seconds (error "Timeout").
+
+    A call is an expression, or a `(setup statements, expression)` pair.
+    """
+    pairs = [("", call) if isinstance(call, str) else (call[0], call[1]) for call in calls]
+    harness = (
+        _HARNESS.replace("__QUORUM_NONCE__", repr(nonce))
+        .replace("__QUORUM_CALLS__", repr(pairs))
+        .replace("__QUORUM_PER_CALL_S__", repr(float(per_call_s)))
+    )
     # Appended, never prepended: line numbers in tracebacks and `from __future__` imports stay intact.
     return code + harness
 
