@@ -53,6 +53,16 @@ def _build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--json", action="store_true", help="print one JSON object")
     sandbox.set_defaults(handler=_cmd_sandbox)
 
+    verify = commands.add_parser(
+        "verify", parents=[common], help="ask the providers, run, judge: one verdict"
+    )
+    verify.add_argument("prompt", help="the coding prompt ('-' reads it from stdin)")
+    verify.add_argument("--providers", metavar="A,B", help="comma-separated provider names (default: all)")
+    verify.add_argument("--tests", metavar="FILE", help="your own tests: asserts or test functions")
+    verify.add_argument("--no-cache", action="store_true", help="do not answer from the cache")
+    verify.add_argument("--json", action="store_true", help="print one JSON object")
+    verify.set_defaults(handler=_cmd_verify)
+
     judge = commands.add_parser("judge", parents=[common], help="decide which answer in a pool is correct")
     judge.add_argument("pool", metavar="POOL.json", help="pool file ('-' reads it from stdin)")
     judge.add_argument("--timeout", metavar="S", type=_positive_float, help="time limit per candidate run")
@@ -151,6 +161,66 @@ async def _run_once(request: Any, backend: BackendChoice, isolation: str | None,
         return await sandbox.run(request)
     finally:
         await sandbox.aclose()
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from app.config import load_settings
+    from app.core.pipeline import Pipeline
+
+    settings = load_settings(args.config)
+    prompt = sys.stdin.read(_MAX_INPUT_BYTES) if args.prompt == "-" else args.prompt
+    tests = _read_bytes(args.tests, "--tests").decode("utf-8", "replace") if args.tests else None
+    names = [name.strip() for name in args.providers.split(",") if name.strip()] if args.providers else None
+    progress = None if args.json else _print_progress
+
+    async def run() -> Any:
+        pipeline = await Pipeline.open(settings)
+        try:
+            return await pipeline.verify(prompt, providers=names, tests=tests, on_event=progress)
+        finally:
+            await pipeline.aclose()
+
+    result = asyncio.run(run())
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False))
+    else:
+        _print_verify_human(result.to_json())
+    return EXIT_OK
+
+
+def _print_progress(event: Any) -> None:
+    from app.core.events import AnswerReceived, CodeExecuted, RunStarted
+
+    if isinstance(event, RunStarted):
+        note = " (recorded demo answers: no keys or Ollama found)" if event.mode == "demo" else ""
+        print(f"asking {', '.join(event.providers)}{note} ...", file=sys.stderr)
+    elif isinstance(event, AnswerReceived):
+        answer = event.record.answer
+        served = f" via {answer.served_by}" if answer.served_by else ""
+        print(
+            f"  {answer.provider}: {answer.status}{served} in {answer.latency_ms / 1000:.1f} s",
+            file=sys.stderr,
+        )
+    elif isinstance(event, CodeExecuted) and event.record.execution is not None:
+        execution = event.record.execution
+        print(f"  {event.record.answer.provider}: code ran, {execution.status}", file=sys.stderr)
+
+
+def _print_verify_human(result: dict[str, Any]) -> None:
+    winner = result["winner"]
+    print(f"verdict: {result['verdict']}  confidence: {result['confidence']:.2f}"
+          + (f"  winner: #{winner['index']} {winner['provider']}" if winner else ""))  # fmt: skip
+    for index, answer in enumerate(result["answers"]):
+        line = f"  #{index} {answer['provider']} [{answer['model']}]: {answer['status']}"
+        if answer["served_by"]:
+            line += f" (served by {answer['served_by']})"
+        if answer["error"]:
+            line += f": {answer['error']}"
+        print(_inert(line))
+    print(_inert(result["explanation"]))
+    if winner and result["answers"][winner["index"]]["code"]:
+        print("--- winning code ---")
+        print(_inert(result["answers"][winner["index"]]["code"]).rstrip())
 
 
 def _cmd_judge(args: argparse.Namespace) -> int:

@@ -75,6 +75,18 @@ def agree(a: Sequence[Outcome | None], b: Sequence[Outcome | None], inputs: Sequ
     return True
 
 
+def agreement(a: Sequence[Outcome | None], b: Sequence[Outcome | None], inputs: Sequence[int]) -> float:
+    """Share of the comparable inputs on which two candidates behave the same (0 when none compare)."""
+    same = compared = 0
+    for index in inputs:
+        x, y = a[index], b[index]
+        if x is None or y is None or x.timed_out or y.timed_out:
+            continue
+        compared += 1
+        same += same_outcome(x, y)
+    return same / compared if compared else 0.0
+
+
 def cluster_candidates(
     order: Sequence[int], outcomes: Mapping[int, Sequence[Outcome | None]], inputs: Sequence[int]
 ) -> list[Cluster]:

@@ -11,7 +11,8 @@ from typing import Any
 from app.judge.examples import Check, derive_checks, user_test_checks
 from app.judge.execute import CandidateRun, run_candidate
 from app.judge.extract import Extraction, extract_code
-from app.judge.inputs import candidate_hints, example_arguments, generate_inputs, signature_hints
+from app.judge.hints import candidate_hints, signature_hints
+from app.judge.inputs import example_arguments, generate_inputs
 from app.judge.pool import JudgePool
 from app.judge.verdict import Decision, decide
 from app.sandbox.base import Sandbox, SandboxLimits
@@ -22,9 +23,9 @@ __all__ = ["CandidateReport", "JudgeReport", "JudgeSettings", "judge"]
 @dataclass(frozen=True)
 class JudgeSettings:
     run_timeout_s: float = 10.0  # one sandbox run per candidate, all inputs included
-    per_call_s: float = 2.0
+    per_call_s: float = 1.0
     memory_mb: int = 256
-    generated_inputs: int = 24
+    generated_inputs: int = 48
     seed: int = 0
 
 
@@ -89,7 +90,12 @@ async def judge(pool: JudgePool, sandbox: Sandbox, settings: JudgeSettings | Non
     started = time.monotonic()
     entry_point = pool.resolved_entry_point()
     prompt_code = pool.prompt_code(entry_point)
-    extractions = [extract_code(candidate.text, entry_point, prompt_code) for candidate in pool.candidates]
+    extractions = [
+        Extraction(None, candidate.unavailable)
+        if candidate.unavailable
+        else extract_code(candidate.text, entry_point, prompt_code)
+        for candidate in pool.candidates
+    ]
     checks = derive_checks(pool.prompt, entry_point)
     test_code = ""
     if pool.tests:
@@ -140,7 +146,15 @@ def _generated_calls(
     hints = signature_hints(pool.prompt_code(entry_point) or "", entry_point)
     if not examples and not (hints and all(hints)):
         hints = candidate_hints(codes, entry_point) or hints
-    return generate_inputs(examples, hints, entry_point, limit=settings.generated_inputs, seed=settings.seed)
+    return generate_inputs(
+        examples,
+        hints,
+        entry_point,
+        prompt=pool.prompt,
+        codes=codes,
+        limit=settings.generated_inputs,
+        seed=settings.seed,
+    )
 
 
 def _program(code: str, pool: JudgePool, entry_point: str | None, test_code: str) -> str:

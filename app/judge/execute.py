@@ -74,7 +74,7 @@ def _outcome(record: CallRecord | None) -> Outcome | None:
 def _problem(status: str, stderr: str, signal: str | None) -> str:
     last = next((line.strip() for line in reversed(stderr.splitlines()) if line.strip()), "")
     if status == "timeout":
-        return "ran out of time"
+        return "ran out of time before every input was tried"
     if status == "output_limit":
         return "printed too much output"
     if status == "oom":

@@ -29,8 +29,9 @@ _KEEP_NODES = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef
 
 @dataclass(frozen=True)
 class Extraction:
-    code: str | None  # None when the answer holds no usable Python
+    code: str | None  # definitions only: what the judge calls into; None when there is no usable Python
     problem: str | None = None  # why not, in a few words ("no code found", "syntax error: ...")
+    program: str | None = None  # the same blocks as written, demo code included: what "running it" means
 
 
 def extract_code(text: str, entry_point: str | None, prompt_code: str | None = None) -> Extraction:
@@ -47,9 +48,10 @@ def extract_code(text: str, entry_point: str | None, prompt_code: str | None = N
         statements = _statements(completed) if completed else statements
     kept = [source for node, source in statements if _keep(node)]
     code = "\n\n".join(kept).strip()
+    program = "\n\n".join(source for _, source in statements).strip() + "\n"
     if not code:
-        return Extraction(None, "the code defines nothing")
-    return Extraction(code + "\n")
+        return Extraction(None, "the code defines nothing", program)
+    return Extraction(code + "\n", None, program)
 
 
 def defined_functions(tree: ast.Module) -> set[str]:

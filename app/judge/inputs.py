@@ -1,23 +1,23 @@
 """Extra inputs nobody wrote an expected output for: where candidates can still disagree.
 
-Sources, in order: variations of the example arguments (same types and shapes: neighbours, reversed,
-duplicated, shortened, empty), edge values by type (empty, zero, negative, single element, duplicates,
-long), and, when the prompt has no examples, values built from the signature's type hints. One argument
-varies at a time; the others keep an example's values, so inputs stay close to the function's domain.
-Deterministic for a given seed.
+Sources: variations of the example arguments, one argument at a time (neighbours, reversed, duplicated,
+shortened, empty, case changes: edge values of the same type and shape), random draws from the domain
+the examples show (domain.py), and ties between arguments. When the prompt has no examples, starting
+values come from type hints (hints.py). Deterministic for a given seed.
 """
 
 from __future__ import annotations
 
 import ast
 import random
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from app.judge.domain import Domain
+from app.judge.hints import seeds_from_hints
 from app.judge.values import literal_value
 
-__all__ = ["candidate_hints", "example_arguments", "generate_inputs", "signature_hints"]
+__all__ = ["example_arguments", "generate_inputs"]
 
 _MAX_LEN = 40
 
@@ -42,150 +42,56 @@ def example_arguments(calls: Iterable[str], entry_point: str) -> list[tuple[Any,
     return found
 
 
-def signature_hints(prompt: str, entry_point: str) -> list[str] | None:
-    """Annotation text per positional parameter of `def entry_point(...)` in the prompt ("" when absent)."""
-    try:
-        tree = ast.parse(prompt)
-    except SyntaxError:
-        return None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef) and node.name == entry_point:
-            params = [arg for arg in node.args.args if arg.arg not in ("self", "cls")]
-            return [ast.unparse(arg.annotation) if arg.annotation else "" for arg in params]
-    return None
-
-
-def candidate_hints(codes: Iterable[str], entry_point: str) -> list[str] | None:
-    """Type hints for the entry point's parameters as the answers declare them, by majority; where
-    nobody annotates, a guess from the parameter's name (`nums` → list[int], `s` → str, `n` → int)."""
-    signatures: list[list[tuple[str, str]]] = []
-    for code in codes:
-        try:
-            tree = ast.parse(code)
-        except SyntaxError:
-            continue
-        for node in tree.body:
-            if isinstance(node, ast.FunctionDef) and node.name == entry_point:
-                params = [a for a in node.args.args if a.arg not in ("self", "cls")]
-                signatures.append(
-                    [(a.arg, ast.unparse(a.annotation) if a.annotation else "") for a in params]
-                )
-    if not signatures:
-        return None
-    arity = Counter(len(sig) for sig in signatures).most_common(1)[0][0]
-    same = [sig for sig in signatures if len(sig) == arity]
-    hints = []
-    for position in range(arity):
-        annotations = Counter(sig[position][1] for sig in same if sig[position][1])
-        if annotations:
-            hints.append(annotations.most_common(1)[0][0])
-        else:
-            hints.append(_guess_from_name(Counter(sig[position][0] for sig in same).most_common(1)[0][0]))
-    return hints
-
-
-_NAME_HINTS = (
-    (("s", "text", "string", "word", "sentence", "st", "txt", "phrase", "name", "expr", "expression"), "str"),
-    (
-        (
-            "nums",
-            "numbers",
-            "arr",
-            "array",
-            "lst",
-            "list",
-            "xs",
-            "values",
-            "items",
-            "data",
-            "seq",
-            "l",
-            "ints",
-            "digits",
-            "scores",
-            "prices",
-            "heights",
-        ),
-        "list[int]",
-    ),
-    (("words", "strings", "names", "strs", "tokens", "lines"), "list[str]"),
-    (
-        (
-            "n",
-            "k",
-            "m",
-            "x",
-            "y",
-            "i",
-            "j",
-            "num",
-            "number",
-            "count",
-            "limit",
-            "target",
-            "base",
-            "size",
-            "index",
-            "idx",
-            "year",
-            "start",
-            "end",
-            "a",
-            "b",
-            "value",
-            "amount",
-            "steps",
-            "length",
-            "width",
-            "height",
-        ),
-        "int",
-    ),
-    (("flag", "reverse", "strict", "ascending", "descending"), "bool"),
-)
-
-
-def _guess_from_name(name: str) -> str:
-    lowered = name.lower()
-    for names, hint in _NAME_HINTS:
-        if lowered in names:
-            return hint
-    if lowered.endswith(("str", "string", "text", "word")):
-        return "str"
-    if lowered.endswith(("list", "nums", "numbers", "arr", "values")):
-        return "list[int]"
-    if lowered.endswith(("count", "num", "len", "index", "size")):
-        return "int"
-    return ""
-
-
 def generate_inputs(
     examples: list[tuple[Any, ...]],
     hints: list[str] | None,
     entry_point: str,
     *,
-    limit: int = 24,
+    prompt: str = "",
+    codes: Sequence[str] = (),
+    limit: int = 48,
     seed: int = 0,
 ) -> list[str]:
-    """Call expressions for `entry_point` on new inputs (none equal to an example's)."""
+    """Call expressions for `entry_point` on new inputs (none equal to an example's).
+
+    A third each, at most: variations of single arguments, fresh draws from the examples' domain, and
+    ties between arguments (a number set to an element of a list argument: where `<` and `<=` differ).
+    """
     rng = random.Random(seed)  # noqa: S311 - reproducible inputs, not secrets
-    seeds = examples or _from_hints(hints or [], rng)
-    if not examples:  # hint-built seeds may repeat
-        seeds = list({repr(args): args for args in seeds}.values())
+    seeds = examples or list({repr(a): a for a in seeds_from_hints(hints or [], rng)}.values())
+    if not seeds:
+        return []
     arity = {len(args) for args in seeds}
+    domain = Domain.learn(seeds, prompt, codes)
+    share = max(1, limit // 3)
+    own = [] if examples else seeds  # hint-built seeds are inputs in their own right
+    variations = list(_variations(seeds, rng))
+    rng.shuffle(variations)
+    drawn = [tuple(domain.resample(value, rng) for value in rng.choice(seeds)) for _ in range(share * 2)]
+    tied = list(_ties(seeds, rng))[:share]
     seen = {repr(args) for args in examples}
     calls: list[str] = []
-    own = [] if examples else seeds  # hint-built seeds are inputs in their own right
-    for args in [*own, *_variations(seeds, rng)]:
-        if len(args) not in arity:
-            continue
-        key = repr(args)
-        if key in seen:
-            continue
-        seen.add(key)
-        calls.append(f"{entry_point}({', '.join(repr(arg) for arg in args)})")
-    rng.shuffle(calls)
-    return calls[:limit]
+    for group in (own, tied, variations[:share], drawn, variations[share:]):
+        for args in group:
+            key = repr(args)
+            if len(args) in arity and key not in seen and len(calls) < limit:
+                seen.add(key)
+                calls.append(f"{entry_point}({', '.join(repr(arg) for arg in args)})")
+    return calls
+
+
+def _ties(seeds: list[tuple[Any, ...]], rng: random.Random) -> Iterable[tuple[Any, ...]]:
+    """Arguments where a scalar equals an element (or the length) of a sequence argument."""
+    for args in seeds:
+        for position, value in enumerate(args):
+            if isinstance(value, bool) or not isinstance(value, int | float | str):
+                continue
+            for other in args:
+                if isinstance(other, list | tuple) and other:
+                    same_kind = [item for item in other if type(item) is type(value)]
+                    for choice in [*rng.sample(same_kind, min(2, len(same_kind))), len(other)]:
+                        if type(choice) is type(value):
+                            yield (*args[:position], choice, *args[position + 1 :])
 
 
 def _variations(seeds: list[tuple[Any, ...]], rng: random.Random) -> Iterable[tuple[Any, ...]]:
@@ -229,48 +135,13 @@ def _string_variants(text: str, rng: random.Random) -> list[str]:
 def _sequence_variants(items: list[Any], rng: random.Random, depth: int) -> list[list[Any]]:
     variants = [[], items[:1], items[::-1], items + items[:1], items[1:], sorted(items, key=_sort_key)]
     if items:
-        longer = (items * (1 + _MAX_LEN // max(1, len(items))))[:_MAX_LEN]
         shuffled = items[:]
         rng.shuffle(shuffled)
-        variants += [longer, shuffled]
+        variants.append(shuffled)  # (long inputs come from the domain draws, without repeats)
         if depth < 2:
             for variant in _variants(items[0], rng, depth + 1)[:3]:
                 variants.append([variant, *items[1:]])
     return variants
-
-
-def _from_hints(hints: list[str], rng: random.Random) -> list[tuple[Any, ...]]:
-    if not hints or not all(hints):
-        return []
-    choices = [_values_for(hint.replace(" ", "")) for hint in hints]
-    if not all(choices):
-        return []
-    return [tuple(rng.choice(options) for options in choices) for _ in range(8)]
-
-
-def _values_for(hint: str) -> list[Any]:
-    lowered = hint.lower()
-    for prefix in ("optional[", "typing.optional["):
-        if lowered.startswith(prefix):
-            return _values_for(hint[len(prefix) : -1])
-    simple: dict[str, list[Any]] = {
-        "int": [0, 1, -3, 7, 12, 100],
-        "float": [0.0, 1.5, -2.25, 10.0],
-        "str": ["", "a", "abc", "Hello World", "racecar", "a1b2"],
-        "bool": [True, False],
-    }
-    if lowered in simple:
-        return simple[lowered]
-    for container in ("list[", "tuple[", "set[", "sequence["):
-        if lowered.startswith(container) and lowered.endswith("]"):
-            inner = _values_for(hint[len(container) : -1].split(",", 1)[0])
-            if not inner:
-                return []
-            values = [[], inner[:1], inner[:3], inner[::-1], inner + inner[:2]]
-            return [tuple(v) for v in values] if container == "tuple[" else values
-    if lowered in ("list", "tuple"):
-        return [[], [1], [3, 1, 2], [1, 1, 2]]
-    return []
 
 
 def _sort_key(value: Any) -> tuple[str, str]:

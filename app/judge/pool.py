@@ -22,12 +22,14 @@ MAX_CANDIDATES = 32
 MAX_TEXT_CHARS = 200_000
 MAX_PROMPT_CHARS = 100_000
 _IDENTIFIER = re.compile(r"^[A-Za-z_]\w*$")
+_FENCED = re.compile(r"^[ \t]*```(?:python|py|python3)?[ \t]*\n(.*?)^[ \t]*```", re.MULTILINE | re.DOTALL)
 
 
 @dataclass(frozen=True)
 class JudgeCandidate:
     model: str
     text: str
+    unavailable: str | None = None  # set when there is no answer to judge (the provider failed): why
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ class JudgePool:
         """The function to call: given, else the prompt's last `def`, else what the answers define."""
         if self.entry_point:
             return str(self.entry_point)
-        defs = re.findall(r"^\s*def\s+([A-Za-z_]\w*)\s*\(", self.prompt, re.MULTILINE)
+        defs = re.findall(r"^\s*def\s+([A-Za-z_]\w*)\s*\(", self.prompt_source(), re.MULTILINE)
         if defs:
             return str(defs[-1])
         named = re.search(r"function\s+(?:named|called)\s+`?([A-Za-z_]\w*)`?", self.prompt, re.IGNORECASE)
@@ -92,30 +94,37 @@ class JudgePool:
             return str(mentioned[0])
         return str(votes.most_common(1)[0][0]) if votes else None
 
+    def prompt_source(self) -> str:
+        """The code part of the prompt: all of it when it is code, else its Python fenced blocks."""
+        if _parses(self.prompt + "\n    pass\n"):
+            return self.prompt
+        return "\n\n".join(block for block in _FENCED.findall(self.prompt) if block.strip())
+
     def prompt_code(self, entry_point: str | None) -> str | None:
         """The prompt's own stub of the function (signature and docstring), when it has one."""
         if not entry_point:
             return None
-        if _parses(self.prompt + "\n    pass\n") and re.search(
-            rf"def\s+{re.escape(entry_point)}\s*\(", self.prompt
-        ):
-            return self.prompt  # the prompt is code (signature, docstring, maybe helpers): all of it
-        match = re.search(rf"^([ \t]*)def\s+{re.escape(entry_point)}\s*\(", self.prompt, re.MULTILINE)
+        source = self.prompt_source()
+        match = re.search(rf"^([ \t]*)def\s+{re.escape(entry_point)}\s*\(", source, re.MULTILINE)
         if not match:
             return None
-        start = self.prompt.rfind("\n", 0, match.start()) + 1
-        head = self.prompt[:start]
-        imports = "\n".join(line for line in head.splitlines() if line.startswith(("import ", "from ")))
-        stub = (imports + "\n" if imports else "") + self.prompt[start:]
+        if _parses(source + "\n    pass\n"):
+            return source  # signature, docstring and any helpers: all of it
+        start = source.rfind("\n", 0, match.start()) + 1
+        imports = "\n".join(
+            line for line in source[:start].splitlines() if line.startswith(("import ", "from "))
+        )
+        stub = (imports + "\n" if imports else "") + source[start:]
         return stub if _parses(stub + "\n    pass\n") else None
 
     def prompt_definitions(self) -> list[tuple[set[str], str]]:
         """Imports and definitions in a prompt that is code, with the names each defines."""
+        source = self.prompt_source() + "\n    pass\n"
         try:
-            tree = ast.parse(self.prompt + "\n    pass\n")
+            tree = ast.parse(source)
         except SyntaxError:
             return []
-        lines = (self.prompt + "\n    pass\n").splitlines()
+        lines = source.splitlines()
         out = []
         for node in tree.body:
             if isinstance(node, ast.Import | ast.ImportFrom):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import selectors
 import signal
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Literal
@@ -20,18 +21,49 @@ from app.sandbox.base import SandboxLimits, SandboxResult, Status, classify_exit
 from app.sandbox.isolation import Tier, tier_warnings
 from app.sandbox.worker import Worker
 
-__all__ = ["run_in_worker"]
+__all__ = ["CancelSignal", "run_in_worker"]
 
 _CHUNK = 65536
 _DRAIN_GRACE_S = 0.25  # after the process exits, how long stray holders of its pipes may keep them
 Outcome = Literal["reported", "exited", "timeout", "output_limit"]
 
 
-def run_in_worker(worker: Worker, code: str, stdin: bytes | None, limits: SandboxLimits) -> SandboxResult:
+class CancelSignal:
+    """Set from any thread (e.g. when the awaiting task is cancelled) to stop a run at once."""
+
+    def __init__(self) -> None:
+        self._read, self._write = os.pipe()
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def fileno(self) -> int:
+        return self._read
+
+    def set(self) -> None:
+        with self._lock:
+            if not self._closed:
+                os.write(self._write, b"x")
+
+    def is_set(self) -> bool:
+        with selectors.DefaultSelector() as selector:
+            selector.register(self._read, selectors.EVENT_READ)
+            return bool(selector.select(0))
+
+    def close(self) -> None:
+        with self._lock:
+            if not self._closed:
+                self._closed = True
+                os.close(self._read)
+                os.close(self._write)
+
+
+def run_in_worker(
+    worker: Worker, code: str, stdin: bytes | None, limits: SandboxLimits, cancel: CancelSignal | None = None
+) -> SandboxResult:
     """Run one program in a started worker; the worker is destroyed afterwards, whatever happened."""
     try:
         worker.wait_ready()
-        return _Exchange(worker, limits).run(code.encode("utf-8", "surrogatepass"), stdin or b"")
+        return _Exchange(worker, limits, cancel).run(code.encode("utf-8", "surrogatepass"), stdin or b"")
     finally:
         worker.destroy()
 
@@ -40,6 +72,7 @@ def run_in_worker(worker: Worker, code: str, stdin: bytes | None, limits: Sandbo
 class _Exchange:
     worker: Worker
     limits: SandboxLimits
+    cancel: CancelSignal | None = None
     output: dict[int, bytearray] = field(default_factory=dict)
     over_limit: bool = False
     took_job: bool = False
@@ -61,6 +94,8 @@ class _Exchange:
                 self.worker.send_job(self.limits.launcher_header(len(code)) + code)
                 for fd in (out_fd, err_fd, self.worker.ready_fd, pidfd):
                     selector.register(fd, selectors.EVENT_READ)
+                if self.cancel is not None:
+                    selector.register(self.cancel.fileno(), selectors.EVENT_READ)
                 if stdin:
                     selector.register(in_fd, selectors.EVENT_WRITE)
                 else:
@@ -91,6 +126,8 @@ class _Exchange:
             timeout = _DRAIN_GRACE_S if exited_at is not None else deadline - now
             for key, _ in selector.select(max(timeout, 0)):
                 fd = key.fd
+                if self.cancel is not None and fd == self.cancel.fileno():
+                    raise SandboxError("the run was cancelled")
                 if fd == pidfd:
                     exited_at = time.monotonic()
                     selector.unregister(pidfd)
@@ -102,16 +139,21 @@ class _Exchange:
                     self._drain_now()
                     return "output_limit" if self.over_limit else "reported"
                 else:
-                    data = _read(fd)
-                    if data is None:
-                        continue
-                    if not data:
-                        selector.unregister(fd)
-                        open_pipes -= 1
-                    elif self._keep(fd, data):
+                    state = self._take_output(selector, fd)
+                    if state == "full":
                         return "output_limit"
+                    open_pipes -= state == "closed"
         self._read_status(None)  # a report may have raced the exit
         return "exited"
+
+    def _take_output(self, selector: selectors.BaseSelector, fd: int) -> Literal["more", "closed", "full"]:
+        data = _read(fd)
+        if data is None:
+            return "more"
+        if not data:
+            selector.unregister(fd)
+            return "closed"
+        return "full" if self._keep(fd, data) else "more"
 
     def _read_status(self, selector: selectors.BaseSelector | None) -> bool:
         """Consume launcher messages; True once the program's exit status has been reported."""

@@ -14,7 +14,7 @@ from pathlib import Path
 from app.core.errors import SandboxError, SandboxUnavailableError
 from app.sandbox import seccomp
 from app.sandbox.base import Sandbox, SandboxLimits, SandboxRequest, SandboxResult
-from app.sandbox.execution import run_in_worker
+from app.sandbox.execution import CancelSignal, run_in_worker
 from app.sandbox.isolation import (
     Interpreter,
     Tier,
@@ -86,17 +86,28 @@ class SubprocessSandbox(Sandbox):
         return pool
 
     async def run(self, request: SandboxRequest) -> SandboxResult:
-        return await asyncio.to_thread(self.run_sync, request)
+        """Cancelling the awaiting task kills the program at once (nothing is left running)."""
+        cancel = CancelSignal()
+        try:
+            return await asyncio.to_thread(self.run_sync, request, cancel)
+        except asyncio.CancelledError:
+            cancel.set()
+            raise
+        finally:
+            # The worker thread may still be winding down after a cancel; it closes what it owns.
+            _close_when_unused(cancel)
 
-    def run_sync(self, request: SandboxRequest) -> SandboxResult:
+    def run_sync(self, request: SandboxRequest, cancel: CancelSignal | None = None) -> SandboxResult:
         pool = self._pool(request.limits.workdir_mb)
         worker = pool.take()
         try:
-            return run_in_worker(worker, request.code, request.stdin, request.limits)
+            return run_in_worker(worker, request.code, request.stdin, request.limits, cancel)
         except SandboxError as error:
+            if cancel is not None and cancel.is_set():
+                raise
             # A pre-started worker can die while idle (killed from outside); one fresh try.
             _log.warning("sandbox worker failed (%s); retrying with a fresh one", error)
-            return run_in_worker(pool.spawn(), request.code, request.stdin, request.limits)
+            return run_in_worker(pool.spawn(), request.code, request.stdin, request.limits, cancel)
 
     async def aclose(self) -> None:
         await asyncio.to_thread(self.close)
@@ -171,3 +182,11 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
         return True
     return False
+
+
+def _close_when_unused(cancel: CancelSignal) -> None:
+    """Close the signal's pipe once no thread can still select on it (a cancelled run may be mid-pump)."""
+    if cancel.is_set():
+        threading.Timer(5.0, cancel.close).start()
+    else:
+        cancel.close()

@@ -42,11 +42,20 @@ def test_three_against_one_passing_examples_is_verified() -> None:
     assert decision.disagreements and decision.disagreements[0][0] == 2  # the counterexample input
 
 
-def test_only_answer_passing_the_examples_is_verified() -> None:
+def test_the_only_answer_passing_the_examples_wins_but_alone_is_not_verified() -> None:
     good = [ok(1), ok(4), ok(9)]
-    decision = decide(runs([ok(1), ok(5), ok(9)], [ok(0), ok(4), ok(9)], good, [ok(2), ok(2), ok(2)]), EX,
-                      ["f(1)", "f(2)", "f(3)"], LABELS)  # fmt: skip
-    assert (decision.verdict, decision.winner) == ("verified", 2)
+    rows = runs([ok(1), ok(5), ok(9)], [ok(0), ok(4), ok(9)], good, [ok(2), ok(2), ok(2)])
+    decision = decide(rows, EX, ["f(1)", "f(2)", "f(3)"], LABELS)
+    assert (decision.verdict, decision.winner) == ("disputed", 2)
+
+
+def test_a_pair_that_alone_passes_the_examples_needs_a_majority() -> None:
+    good = [ok(1), ok(4), ok(9)]
+    rows = runs([ok(1), ok(5), ok(9)], good, good, [ok(2), ok(2), ok(2)])
+    assert decide(rows, EX, ["f(1)", "f(2)", "f(3)"], LABELS).verdict == "disputed"
+    three = runs(good, good, [ok(2), ok(2), ok(2)])
+    decision = decide(three, EX, ["f(1)", "f(2)", "f(3)"], LABELS)
+    assert (decision.verdict, decision.winner) == ("verified", 0)
 
 
 def test_a_shared_mistake_the_examples_miss_cannot_outvote_into_verified() -> None:
@@ -111,3 +120,22 @@ def test_unanimous_disagreement_with_an_example_sets_it_aside_but_caps_the_verdi
 def test_answers_that_only_raise_are_not_verified() -> None:
     row = [err("TypeError"), err("TypeError")]
     assert decide(runs(row, row, row), [], ["f(1)", "f(2)"], LABELS).verdict != "verified"
+
+
+def test_a_lone_answer_passing_a_single_example_is_only_disputed() -> None:
+    one = [example("f(1)", 1)]
+    decision = decide(runs([ok(1), ok(4)], [ok(2), ok(4)], [ok(3), ok(4)]), one, ["f(1)", "f(2)"], LABELS)
+    assert (decision.verdict, decision.winner) == ("disputed", 0)
+
+
+def test_nothing_to_compare_is_never_verified() -> None:
+    assert decide(runs([], [], []), [], [], LABELS).verdict == "disputed"
+
+
+def test_a_run_stopped_by_its_time_limit_after_the_checks_still_counts() -> None:
+    slow = CandidateRun("timeout", [ok(1), ok(4), ok(9), None])
+    fast = CandidateRun("ok", [ok(1), ok(4), ok(9), ok(16)])
+    decision = decide({0: slow, 1: fast, 2: fast}, EX, ["f(1)", "f(2)", "f(3)", "f(4)"], LABELS)
+    assert (decision.verdict, decision.clusters) == ("verified", [[0, 1, 2]])
+    stuck = CandidateRun("timeout", [ok(1), None, None, None])
+    assert decide({0: stuck, 1: fast}, EX, ["f(1)", "f(2)", "f(3)", "f(4)"], LABELS).clusters == [[1]]

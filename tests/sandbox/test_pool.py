@@ -80,3 +80,14 @@ def test_closing_kills_idle_workers_and_refuses_new_runs(pooled: SubprocessSandb
     assert wait_no_sandbox_processes(POOL_UIDS) == []
     with pytest.raises(SandboxError):
         pooled.run_sync(SandboxRequest(code="pass\n"))
+
+
+async def test_cancelling_a_run_kills_the_program_at_once(pooled: SubprocessSandbox) -> None:
+    task = asyncio.create_task(pooled.run(SandboxRequest(code="import time\ntime.sleep(60)\n")))
+    await asyncio.sleep(0.5)
+    assert [p for p in sandbox_processes(POOL_UIDS) if p.name().startswith("python")]
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    pooled.close()
+    assert wait_no_sandbox_processes(POOL_UIDS, timeout_s=3) == []

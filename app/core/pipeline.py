@@ -1,0 +1,92 @@
+"""Everything one verification needs, built from settings and closed together.
+
+Front ends (CLI, GUI, gateway) open a `Pipeline` once and call `verify` as often as they like; it owns
+the HTTP client, the providers (with their breakers), the sandbox and the metrics registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from app.config.settings import ProviderSettings, Settings
+from app.core.events import EventSink
+from app.core.models import VerifyResult
+from app.core.orchestrator import Orchestrator, RunOptions
+from app.judge import JudgeSettings
+from app.sandbox.base import SandboxLimits
+
+if TYPE_CHECKING:
+    import httpx
+    from prometheus_client import CollectorRegistry
+
+    from app.metrics.instruments import Metrics
+    from app.providers.pool import ProviderPool
+    from app.sandbox.base import Sandbox
+
+__all__ = ["Pipeline"]
+
+
+@dataclass
+class Pipeline:
+    settings: Settings
+    client: httpx.AsyncClient
+    providers: ProviderPool
+    sandbox: Sandbox
+    metrics: Metrics
+    mode: str  # which providers: "configured", "ollama" (none configured, a local Ollama found) or "demo"
+    provider_settings: list[ProviderSettings]
+
+    @classmethod
+    async def open(
+        cls,
+        settings: Settings,
+        *,
+        registry: CollectorRegistry | None = None,
+        client: httpx.AsyncClient | None = None,
+        sandbox: Sandbox | None = None,
+    ) -> Pipeline:
+        from prometheus_client import CollectorRegistry
+
+        from app.metrics.instruments import Metrics
+        from app.providers.base import new_http_client
+        from app.providers.pool import ProviderPool
+        from app.providers.registry import discover_providers
+        from app.sandbox.factory import create_sandbox
+
+        metrics = Metrics(registry or CollectorRegistry())
+        client = client or new_http_client()
+        chosen, mode = await discover_providers(client, settings.providers)
+        providers = ProviderPool.from_settings(chosen, client, metrics=metrics)
+        if sandbox is None:
+            sandbox = create_sandbox(
+                settings.sandbox.backend,
+                docker_image=settings.sandbox.docker_image,
+                pool_size=settings.sandbox.pool_size,
+            )
+        return cls(settings, client, providers, sandbox, metrics, mode, chosen)
+
+    async def verify(
+        self,
+        prompt: str,
+        *,
+        providers: Sequence[str] | None = None,
+        tests: str | None = None,
+        on_event: EventSink | None = None,
+    ) -> VerifyResult:
+        sandbox = self.settings.sandbox
+        options = RunOptions(
+            providers=providers,
+            tests=tests,
+            limits=SandboxLimits(timeout_s=sandbox.timeout_s, memory_mb=sandbox.memory_mb),
+            judge=JudgeSettings(run_timeout_s=max(sandbox.timeout_s, 10.0), memory_mb=sandbox.memory_mb),
+            mode=self.mode,
+        )
+        orchestrator = Orchestrator(self.providers, self.sandbox, metrics=self.metrics)
+        return await orchestrator.verify(prompt, options, on_event)
+
+    async def aclose(self) -> None:
+        await self.providers.aclose()
+        await self.client.aclose()
+        await self.sandbox.aclose()
