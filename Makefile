@@ -8,9 +8,10 @@ CORE := app/core app/config app/sandbox app/cli.py
 setup:
 	@./scripts/bootstrap.sh
 
-# The desktop window lands with the GUI issue; until then `run` shows what the CLI can do.
+# The desktop window lands with the GUI issue; until then `run` verifies a sample prompt end to end
+# (configured providers, else a local Ollama, else the recorded demo providers).
 run: setup
-	@$(BIN)/quorum
+	@$(BIN)/quorum verify "Write a Python function that reverses a string."
 
 test: setup lint typecheck imports pytest
 

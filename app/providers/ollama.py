@@ -119,14 +119,18 @@ class OllamaProvider(Provider):
                     raise self._translate(response.status_code, data, text)
                 done = False
                 if streaming:
+                    trailing = 0
                     async for line in response.aiter_lines():
+                        if done:  # drain the rest so the connection can be reused
+                            trailing += 1
+                            if trailing > 16:
+                                break
+                            continue
                         if not line.strip():
                             continue
                         content, done = self._read(self._json(line), state)
                         if content:
                             yield content
-                        if done:
-                            break
                 else:
                     content, done = self._read(
                         self._json((await response.aread()).decode("utf-8", "replace")), state

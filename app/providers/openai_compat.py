@@ -41,6 +41,8 @@ _QUOTA_MARKERS = (
     "quota exceeded",
 )
 
+_TRAILING_EVENTS = 16
+
 
 class OpenAICompatProvider(Provider):
     """Any OpenAI-compatible server (OpenAI, vLLM, LM Studio, llama.cpp server, OpenRouter)."""
@@ -97,11 +99,19 @@ class OpenAICompatProvider(Provider):
 
     async def _events(self, response: httpx.Response, state: StreamState) -> AsyncIterator[str]:
         done = False
+        trailing = 0
         async for event in iter_sse(response.aiter_lines()):
+            if done:
+                # Read the (empty) rest of the body so the connection goes back to the pool for reuse;
+                # a server that keeps talking after [DONE] loses its connection instead.
+                trailing += 1
+                if trailing > _TRAILING_EVENTS:
+                    break
+                continue
             data = event.data.strip()
             if data == "[DONE]":
                 done = True
-                break
+                continue
             payload = self._json(data)
             if event.event == "error" or payload.get("error"):
                 raise self._translate(None, payload, data, response.headers)
