@@ -29,13 +29,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import httpx  # noqa: E402
+import httpx
 
-from app.config.settings import ProviderSettings  # noqa: E402
-from app.core.orchestrator import Orchestrator, RunOptions  # noqa: E402
-from app.providers.base import ChatRequest  # noqa: E402
-from app.providers.pool import ProviderPool  # noqa: E402
-from app.sandbox.subprocess_backend import SubprocessSandbox  # noqa: E402
+from app.config.settings import ProviderSettings
+from app.core.orchestrator import Orchestrator, RunOptions
+from app.providers.base import ChatRequest
+from app.providers.pool import ProviderPool
+from app.sandbox.subprocess_backend import SubprocessSandbox
 
 LATENCIES_MS = [50, 100, 150, 200]
 HUNG_TIMEOUT_S = 2.0
@@ -123,7 +123,7 @@ async def _hung(
             model="fake",
             base_url=f"http://127.0.0.1:{port}/p{i}/v1",
             timeout_s=HUNG_TIMEOUT_S,
-        )  # fmt: skip
+        )
         for i in (0, 1, 4)
     ]
     beyond = []
