@@ -87,6 +87,8 @@ class _Exchange:
         for fd in (out_fd, err_fd, in_fd, self.worker.ready_fd):
             os.set_blocking(fd, False)
         self.output = {out_fd: bytearray(), err_fd: bytearray()}
+        if self.worker.cgroup is not None:
+            self.worker.cgroup.set_limits(self.limits.memory_mb, self.limits.processes)
         pidfd = os.pidfd_open(process.pid)
         started = time.monotonic()
         try:
@@ -109,8 +111,14 @@ class _Exchange:
         if outcome == "exited" and not self.took_job:
             raise SandboxError("sandbox worker died before it ran the program")
         returncode = process.wait() if outcome == "exited" else -signal.SIGKILL  # exited: no waiting
+        out_of_memory = self.worker.cgroup is not None and self.worker.cgroup.ran_out_of_memory()
         self.worker.destroy()
-        return self._result(outcome, returncode, out_fd, err_fd, duration_ms)
+        result = self._result(outcome, returncode, out_fd, err_fd, duration_ms)
+        if out_of_memory and result.status in ("killed", "error", "timeout"):
+            result.status = "oom"  # the kernel killed a process of the run at the run's memory limit
+        elif out_of_memory:
+            result.warnings.append("the run hit its memory limit: the kernel killed some of its processes")
+        return result
 
     def _pump(
         self, selector: selectors.BaseSelector, stdin: memoryview, pidfd: int, in_fd: int, deadline: float

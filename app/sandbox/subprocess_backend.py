@@ -14,6 +14,7 @@ from pathlib import Path
 from app.core.errors import SandboxError, SandboxUnavailableError
 from app.sandbox import seccomp
 from app.sandbox.base import Sandbox, SandboxLimits, SandboxRequest, SandboxResult
+from app.sandbox.cgroups import CgroupLimiter
 from app.sandbox.execution import CancelSignal, run_in_worker
 from app.sandbox.isolation import (
     Interpreter,
@@ -25,7 +26,7 @@ from app.sandbox.isolation import (
 )
 from app.sandbox.pool import WarmPool
 from app.sandbox.uids import UidAllocator, shared_allocator
-from app.sandbox.worker import WorkerSpec, spawn_worker
+from app.sandbox.worker import WorkerSpec, finish_clean_ups, spawn_worker
 
 __all__ = ["SubprocessSandbox"]
 
@@ -56,6 +57,8 @@ class SubprocessSandbox(Sandbox):
         # Root must drop to throw-away uids; anyone else already is an ordinary user.
         self._uids = (uids or shared_allocator()) if os.geteuid() == 0 else None
         self._tier: Tier | None = None
+        self._cgroups: CgroupLimiter | None = None
+        self._cgroups_checked = False
         self._pools: dict[int, WarmPool] = {}
         self._lock = threading.Lock()
         self._closed = False
@@ -119,6 +122,9 @@ class SubprocessSandbox(Sandbox):
             self._pools.clear()
         for pool in pools:
             pool.close()
+        if self._cgroups is not None:
+            finish_clean_ups()
+            self._cgroups.close()
 
     def _pool(self, workdir_mb: int) -> WarmPool:
         tier = self.tier
@@ -135,7 +141,14 @@ class SubprocessSandbox(Sandbox):
         interpreter = self._interpreter
         if tier is not Tier.BWRAP and self._uids is not None:
             interpreter = interpreter_for_other_users(interpreter) or interpreter
-        return WorkerSpec(tier, interpreter, workdir_mb, self._seccomp, self._workdir_base)
+        cgroups = self._limiter() if tier is not Tier.RLIMITS else None
+        return WorkerSpec(tier, interpreter, workdir_mb, self._seccomp, self._workdir_base, cgroups)
+
+    def _limiter(self) -> CgroupLimiter | None:
+        if not self._cgroups_checked:
+            self._cgroups_checked = True
+            self._cgroups = CgroupLimiter.detect()
+        return self._cgroups
 
     def _choose_tier(self) -> Tier:
         _remove_stale_workdirs(self._workdir_base)

@@ -20,10 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.errors import SandboxError
+from app.sandbox.base import SandboxLimits
+from app.sandbox.cgroups import CgroupLimiter, WorkerCgroup, join_command
 from app.sandbox.isolation import Interpreter, Tier, build_command
 from app.sandbox.uids import UidLease, kill_uid
 
-__all__ = ["Worker", "WorkerSpec", "spawn_worker"]
+__all__ = ["Worker", "WorkerSpec", "finish_clean_ups", "spawn_worker"]
 
 _LAUNCHER_SOURCE = (Path(__file__).parent / "launcher.py").read_text(encoding="utf-8")
 _READY_TIMEOUT_S = 10.0
@@ -39,6 +41,7 @@ class WorkerSpec:
     workdir_mb: int
     seccomp: bytes | None  # the BPF filter; None where the machine has no syscall table
     workdir_base: Path  # host work dirs for the rlimits layer (the others get a private tmpfs)
+    cgroups: CgroupLimiter | None = None  # whole-run memory and process limits, where allowed
 
 
 @dataclass
@@ -49,6 +52,7 @@ class Worker:
     ready_fd: int
     lease: UidLease | None
     workdir: Path | None
+    cgroup: WorkerCgroup | None = None
     _ready: bool = False
     _destroyed: bool = False
 
@@ -98,6 +102,8 @@ class Worker:
 
     def _clean_up(self) -> None:
         _reap(self.process, timeout_s=30)
+        if self.cgroup is not None:
+            self.cgroup.remove()
         if self.workdir is not None:
             shutil.rmtree(self.workdir, ignore_errors=True)
         if self.lease is not None:
@@ -137,9 +143,14 @@ def spawn_worker(spec: WorkerSpec, lease: UidLease | None) -> Worker:
         workdir_mb=spec.workdir_mb,
         seccomp_fd=seccomp_fd,
     )
+    argv, cgroup = command.argv, None
+    if spec.cgroups is not None and command.run_as_uid is None:
+        cgroup = spec.cgroups.create()
+        cgroup.set_limits(SandboxLimits().memory_mb, SandboxLimits().processes)  # until a job sets its own
+        argv = join_command(cgroup.procs_files(), argv)
     try:
         process = subprocess.Popen(
-            command.argv,
+            argv,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -156,11 +167,13 @@ def spawn_worker(spec: WorkerSpec, lease: UidLease | None) -> Worker:
             os.close(fd)
         if workdir is not None:
             shutil.rmtree(workdir, ignore_errors=True)
+        if cgroup is not None:
+            cgroup.remove()
         raise SandboxError(f"cannot start the {spec.tier} sandbox: {error}") from error
     finally:
         for fd in child_fds:
             os.close(fd)
-    return Worker(spec, process, job_write, ready_read, lease, workdir)
+    return Worker(spec, process, job_write, ready_read, lease, workdir, cgroup)
 
 
 def _make_workdir(spec: WorkerSpec, lease: UidLease | None) -> Path:
@@ -209,6 +222,12 @@ class _Reaper:
     def submit(self, task: Callable[[], None]) -> None:
         self._queue.put(task)
 
+    def flush(self, timeout_s: float) -> None:
+        """Wait until everything submitted so far is done (or the timeout passes)."""
+        done = threading.Event()
+        self._queue.put(done.set)
+        done.wait(timeout_s)
+
     def _loop(self) -> None:
         while True:
             task = self._queue.get()
@@ -220,6 +239,12 @@ class _Reaper:
 
 _reaper_instance: _Reaper | None = None
 _reaper_lock = threading.Lock()
+
+
+def finish_clean_ups(timeout_s: float = 5.0) -> None:
+    """Let destroyed workers finish their clean-up (reaping, work dirs, cgroups) before shutting down."""
+    if _reaper_instance is not None:
+        _reaper_instance.flush(timeout_s)
 
 
 def _reaper() -> _Reaper:

@@ -366,3 +366,25 @@ def test_not_root_inside(run: Runner) -> None:
         "import os\nprint(os.geteuid() != 0 or open('/proc/self/status').read().count('CapEff:\\t0000000000000000'))\n"
     )
     assert result.stdout.strip() in {"True", "1"}
+
+
+def test_forked_memory_is_bounded_for_the_whole_run(run: Runner) -> None:
+    """Twenty children each filling 100 MB would hold 2 GB: where cgroups are allowed, the run as a whole
+    stays within memory_mb (the kernel kills processes at the limit); elsewhere each child hits its
+    own address-space limit only, so this test needs the cgroup layer."""
+    from app.sandbox.cgroups import CgroupLimiter
+
+    if run.tier.value == "rlimits" or not CgroupLimiter.available():
+        pytest.skip("no cgroup limits here (not root, or no delegated cgroup): memory is bounded per process")
+    code = (
+        "import os, time\n"
+        "for i in range(20):\n"
+        "    if os.fork() == 0:\n"
+        "        block = b'x' * (100 * 1024 * 1024)\n"
+        "        time.sleep(3)\n"
+        "        os._exit(0)\n"
+        "time.sleep(2)\n"
+        "print('parent done')\n"
+    )
+    result = run(code, memory_mb=256, timeout_s=5)
+    assert result.status == "oom" or any("memory limit" in warning for warning in result.warnings)
