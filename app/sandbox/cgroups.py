@@ -1,6 +1,6 @@
 """Control groups that bound a whole run, not just each process: total memory and total processes.
 
-rlimits bind one process at a time, so a program that forks could hold `processes` × `memory_mb`.
+rlimits bind one process at a time, so a program that forks could hold `processes` times `memory_mb`.
 Where Quorum may create cgroups (root, or a delegated cgroup v2 subtree), every worker gets its own
 group under Quorum's, with `memory` (no swap) and `pids` limits set for each run, so the run as a whole
 stays within `memory_mb`, like a container. The worker joins its group before it starts anything (a
