@@ -64,11 +64,29 @@ def _build_parser() -> argparse.ArgumentParser:
     judge.add_argument("--json", action="store_true", help="print one JSON object")
     judge.set_defaults(handler="judge")
 
+    cache = commands.add_parser("cache", parents=[common], help="look into the result cache")
+    cache.add_argument("action", choices=("stats", "clear", "lookup"))
+    cache.add_argument("prompt", nargs="?", help="for lookup: the prompt ('-' reads it from stdin)")
+    cache.add_argument("--providers", metavar="A,B", help="for lookup: as given to `quorum verify`")
+    cache.add_argument("--json", action="store_true", help="print one JSON object")
+    cache.set_defaults(handler="cache")
+
+    serve = commands.add_parser("serve", parents=[common], help="serve the pipeline over HTTP (gateway)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=_port, default=8000, help="port (default 8000)")
+    serve.set_defaults(handler="serve")
+
     keys = commands.add_parser("keys", parents=[common], help="store API keys in the OS keychain")
     keys.add_argument("action", choices=("set", "delete"))
     keys.add_argument("provider", help="provider name from the config")
     keys.set_defaults(handler="keys")
     return parser
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}")
+    return int(text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

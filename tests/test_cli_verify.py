@@ -42,11 +42,14 @@ async def server() -> AsyncIterator[FakeServer]:
     await fake.stop()
 
 
-def write_config(path: Path, url: str, *, hf_timeout: float = 30.0) -> Path:
+def write_config(path: Path, url: str, *, hf_timeout: float = 30.0, cache: bool = False) -> Path:
     path.write_text(f"""
 [sandbox]
 backend = "subprocess"
 timeout_s = 5
+
+[cache]
+enabled = {"true" if cache else "false"}
 
 [metrics]
 port = 0
@@ -180,7 +183,7 @@ async def test_verify_user_errors_are_one_line(
 
 async def test_demo_providers_answer_when_nothing_is_configured(tmp_path: Path) -> None:
     empty = tmp_path / "empty.toml"
-    empty.write_text("[sandbox]\nbackend = 'subprocess'\n")
+    empty.write_text("[sandbox]\nbackend = 'subprocess'\n[cache]\nenabled = false\n")
     code, out, err = await quorum(
         "verify",
         "Write a Python function that reverses a string.",
@@ -197,7 +200,7 @@ async def test_demo_providers_answer_when_nothing_is_configured(tmp_path: Path) 
 
 async def test_demo_says_what_it_knows_for_other_prompts(tmp_path: Path) -> None:
     empty = tmp_path / "empty.toml"
-    empty.write_text("")
+    empty.write_text("[cache]\nenabled = false\n")
     code, out, err = await quorum(
         "verify",
         "Write a quicksort in Rust.",
@@ -209,3 +212,24 @@ async def test_demo_says_what_it_knows_for_other_prompts(tmp_path: Path) -> None
     assert code == 0, err
     text = json.loads(out)["answers"][0]["text"]
     assert "reverses a string" in text
+
+
+async def test_a_repeated_prompt_is_an_exact_cache_hit_and_no_cache_bypasses(
+    server: FakeServer, tmp_path: Path
+) -> None:
+    server.route("POST", "/openai/v1/chat/completions", openai_answer(RIGHT))
+    server.route("POST", "/hf/v1/chat/completions", openai_answer(RIGHT_TOO))
+    config = write_config(tmp_path / "q.toml", server.url, cache=True)
+    args = ("verify", PROMPT, "--config", str(config), "--providers", "groq,hf", "--json")
+    first = json.loads((await quorum(*args))[1])
+    asked = len(server.requests)
+    second = json.loads((await quorum(*args))[1])
+    assert (first["cache"], second["cache"]) == ("miss", "exact")
+    assert second["verdict"] == first["verdict"] == "verified" and second["winner"] == first["winner"]
+    assert len(server.requests) == asked  # nobody was asked again
+    third = json.loads((await quorum(*args, "--no-cache"))[1])
+    assert third["cache"] == "miss" and len(server.requests) == asked + 2
+    code, out, _ = await quorum(
+        "cache", "lookup", PROMPT, "--config", str(config), "--providers", "groq,hf", "--json"
+    )
+    assert code == 0 and json.loads(out)["kind"] == "exact"

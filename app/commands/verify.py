@@ -26,7 +26,9 @@ def run(args: argparse.Namespace) -> int:
     async def ask_and_judge() -> Any:
         pipeline = await Pipeline.open(settings)
         try:
-            return await pipeline.verify(prompt, providers=names, tests=tests, on_event=progress)
+            return await pipeline.verify(
+                prompt, providers=names, tests=tests, on_event=progress, use_cache=not args.no_cache
+            )
         finally:
             await pipeline.aclose()
 
@@ -39,11 +41,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_progress(event: Any) -> None:
-    from app.core.events import AnswerReceived, CodeExecuted, RunStarted
+    from app.core.events import AnswerReceived, CodeExecuted, RunStarted, VerdictReached
 
     if isinstance(event, RunStarted):
         note = " (recorded demo answers: no keys or Ollama found)" if event.mode == "demo" else ""
-        print(f"asking {', '.join(event.providers)}{note} ...", file=sys.stderr)
+        print(f"providers: {', '.join(event.providers)}{note}", file=sys.stderr)
+    elif isinstance(event, VerdictReached) and event.result.cache != "miss":
+        print(f"  answered from the cache ({event.result.cache} match)", file=sys.stderr)
     elif isinstance(event, AnswerReceived):
         answer = event.record.answer
         served = f" via {answer.served_by}" if answer.served_by else ""

@@ -24,6 +24,7 @@ from app.core.logs import redact
 
 __all__ = [
     "CacheSettings",
+    "GatewaySettings",
     "MetricsSettings",
     "ProviderKind",
     "ProviderSettings",
@@ -34,6 +35,11 @@ __all__ = [
 
 ProviderKind = Literal["groq", "gemini", "huggingface", "ollama", "openai", "demo"]
 _STRICT = ConfigDict(extra="forbid", validate_default=True)
+ServedVerdict = Literal["verified", "disputed", "failed", "no_answers"]
+
+
+def _verified_only() -> list[ServedVerdict]:
+    return ["verified"]
 
 
 class CacheSettings(BaseModel):
@@ -43,6 +49,12 @@ class CacheSettings(BaseModel):
     backend: Literal["disk", "redis"] = "disk"
     redis_url: str = "redis://127.0.0.1:6379/0"
     path: str = ""
+    # Added fields (the contract may grow by adding):
+    serve_verdicts: list[ServedVerdict] = Field(default_factory=_verified_only)  # verdicts served as hits
+    ttl_days: float = Field(30.0, ge=0)  # 0: entries never expire
+    max_entries: int = Field(100_000, ge=1)
+    max_size_mb: int = Field(1024, ge=1)  # disk backend: total size before the oldest entries go
+    redis_prefix: str = Field("quorum:cache:", min_length=1)
 
 
 class SandboxSettings(BaseModel):
@@ -58,6 +70,15 @@ class SandboxSettings(BaseModel):
 class MetricsSettings(BaseModel):
     model_config = _STRICT
     port: int = Field(9464, ge=0, le=65535)
+
+
+class GatewaySettings(BaseModel):
+    """`quorum serve` (an added section). The bearer token comes from QUORUM_GATEWAY_TOKEN, never a file."""
+
+    model_config = _STRICT
+    max_concurrent: int = Field(4, ge=1, le=256)  # verifications running at once
+    max_queue: int = Field(32, ge=0, le=10_000)  # waiting beyond those; more get 429
+    max_prompt_chars: int = Field(100_000, ge=1, le=1_000_000)
 
 
 class ProviderSettings(BaseModel):
@@ -88,6 +109,7 @@ class Settings(BaseSettings):
     cache: CacheSettings = Field(default_factory=CacheSettings)
     sandbox: SandboxSettings = Field(default_factory=SandboxSettings)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
+    gateway: GatewaySettings = Field(default_factory=GatewaySettings)
     providers: list[ProviderSettings] = Field(default_factory=list)
 
     @model_validator(mode="after")

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import httpx
     from prometheus_client import CollectorRegistry
 
+    from app.cache.cache import ResultCache
     from app.metrics.instruments import Metrics
     from app.providers.pool import ProviderPool
     from app.sandbox.base import Sandbox
@@ -37,6 +38,7 @@ class Pipeline:
     metrics: Metrics
     mode: str  # which providers: "configured", "ollama" (none configured, a local Ollama found) or "demo"
     provider_settings: list[ProviderSettings]
+    cache: ResultCache | None = None  # None when `[cache] enabled = false`
 
     @classmethod
     async def open(
@@ -65,7 +67,10 @@ class Pipeline:
                 docker_image=settings.sandbox.docker_image,
                 pool_size=settings.sandbox.pool_size,
             )
-        return cls(settings, client, providers, sandbox, metrics, mode, chosen)
+        from app.cache.commands import open_cache
+
+        cache = open_cache(settings, metrics=metrics, sandbox=sandbox)
+        return cls(settings, client, providers, sandbox, metrics, mode, chosen, cache)
 
     async def verify(
         self,
@@ -74,7 +79,26 @@ class Pipeline:
         providers: Sequence[str] | None = None,
         tests: str | None = None,
         on_event: EventSink | None = None,
+        use_cache: bool = True,
     ) -> VerifyResult:
+        """Answered from the cache when it can be (`use_cache=False`: neither read nor stored)."""
+        if self.cache is None or not use_cache:
+            return await self.run_fresh(prompt, providers=providers, tests=tests, on_event=on_event)
+        from app.cache.commands import verify_with_cache
+
+        return await verify_with_cache(
+            self, self.cache, prompt, providers=providers, tests=tests, on_event=on_event
+        )
+
+    async def run_fresh(
+        self,
+        prompt: str,
+        *,
+        providers: Sequence[str] | None = None,
+        tests: str | None = None,
+        on_event: EventSink | None = None,
+    ) -> VerifyResult:
+        """Ask the providers, run, judge: no cache involved."""
         sandbox = self.settings.sandbox
         options = RunOptions(
             providers=providers,
@@ -87,6 +111,10 @@ class Pipeline:
         return await orchestrator.verify(prompt, options, on_event)
 
     async def aclose(self) -> None:
+        if self.cache is not None:
+            import asyncio
+
+            await asyncio.to_thread(self.cache.close)
         await self.providers.aclose()
         await self.client.aclose()
         await self.sandbox.aclose()

@@ -139,6 +139,10 @@ class ProviderPool:
     def breaker_states(self) -> dict[str, BreakerSnapshot]:
         return {name: member.breaker.snapshot() for name, member in self._members.items()}
 
+    def unavailable(self) -> dict[str, str]:
+        """Providers that could not be built (missing key, bad entry), with how to fix it."""
+        return {name: answer.error or answer.status for name, answer in self._unavailable.items()}
+
     async def ask(
         self,
         name: str,

@@ -1,0 +1,348 @@
+"""What in a prompt decides its answer, extracted as typed tokens for the guard to compare.
+
+A prompt becomes a stream of items: class members from the lexicon (types, languages, polarity words...),
+numbers, quoted strings, identifiers, code, negations and direction connectives (`to`, `into`, `from`,
+`->`). A connective gives roles to the members around it (`CSV to JSON`: csv is the source, json the
+target), so the guard can tell `A to B` from `B to A` even when both name the same things.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from app.cache.canonical import content_words
+from app.cache.lexicon import (
+    CASE_SENSITIVE,
+    CONNECTIVES,
+    FILLERS,
+    NEGATIONS,
+    NUMBER_WORDS,
+    PHRASES,
+    VERB_CLASSES,
+)
+from app.cache.relations import DETERMINERS, links, stem
+from app.cache.text import Segment, segments
+
+__all__ = ["Features", "extract_features"]
+
+_TOKEN = re.compile(
+    r"""
+     (?P<bigo>\b[Oo]\([^()\n]{1,24}\))
+    |(?P<pattern>(?<![\w-])[A-Za-z0-9]+(?:[-/:][A-Za-z0-9]+){2,}(?![\w-]))
+    |(?P<ordinal>\b\d+(?:st|nd|rd|th)\b)
+    |(?P<number>(?<![\w.])[-+]?\d+(?:[,_]\d{3})*(?:\.\d+)?(?:[eE][-+]?\d+)?(?!\w))
+    |(?P<word>[^\W\d_]\w*(?:\.[^\W\d_]\w*)*(?:\+\+|\#|['\u2019][^\W\d_]+)?|_\w+)
+    |(?P<op>>=|<=|==|!=|->|=>|[<>≤≥≠→%])
+    |(?P<paren>\()
+    |(?P<punct>[.,;:!?\n])
+    """,
+    re.VERBOSE,
+)
+_CODE_TOKEN = re.compile(
+    r"(?P<doc>\"\"\".*?\"\"\"|'''.*?''')"
+    r"|(?P<comment>(?:\#|//)[^\n]*)"
+    r"|(?P<string>\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*')"
+    r"|(?P<token>\w+|[^\s\w])",
+    re.DOTALL,
+)
+_ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|etc|vs)\.", re.IGNORECASE)
+# `Go`, `C`, `R` are languages only next to words that say so (`in C`, `a Go function`).
+_LANGUAGE_BEFORE = frozenset(
+    ["in", "using", "with", "for", "into", "to", "a", "an", "the", "idiomatic", "modern", "pure"]
+)
+_LANGUAGE_AFTER = frozenset(
+    [
+        "function",
+        "functions",
+        "program",
+        "programs",
+        "code",
+        "script",
+        "snippet",
+        "implementation",
+        "version",
+        "module",
+        "package",
+        "struct",
+        "language",
+        "solution",
+        "library",
+        "routine",
+        "method",
+    ]
+)
+_NAMING = frozenset({"named", "called", "def", "class"})
+_MAX_PHRASE = 4
+_SCALES = frozenset({"hundred", "thousand", "million", "billion"})
+
+
+@dataclass(frozen=True)
+class Features:
+    terms: Mapping[str, frozenset[str]]  # class -> values named; also identifier, quoted, code, complexity
+    numbers: tuple[str, ...]  # every number, sorted (a multiset: `3 and 3` is not `3`)
+    roles: Mapping[tuple[str, str], frozenset[str]]  # (class, value) -> {"src", "dst"}
+    negations: int
+    words: frozenset[str] = field(default_factory=frozenset)  # lowercased prose words
+    links: frozenset[tuple[str, str, str]] = field(default_factory=frozenset)  # (tabs, with, spaces)
+    content: tuple[str, ...] = ()  # canonical content words, in order (canonical.py)
+    tokens: frozenset[str] = field(default_factory=frozenset)  # every prose word and number, stemmed
+    pairs: frozenset[tuple[str, str]] = field(default_factory=frozenset)  # adjacent tokens (`python dict`)
+
+
+@dataclass
+class _Item:
+    kind: str  # feature | number | word | conn | punct
+    text: str = ""
+    key: tuple[str, str] = ("", "")  # (class, value) for features and numbers
+    roles: set[str] = field(default_factory=set)
+
+
+@dataclass
+class _Builder:
+    items: list[_Item] = field(default_factory=list)
+    negations: int = 0
+    words: set[str] = field(default_factory=set)
+    links: set[tuple[str, str, str]] = field(default_factory=set)
+    tokens: set[str] = field(default_factory=set)
+    pairs: set[tuple[str, str]] = field(default_factory=set)
+
+    def feature(self, cls: str, value: str) -> None:
+        self.items.append(_Item("feature", value, (cls, value)))
+
+    def boundary(self) -> None:
+        self.items.append(_Item("punct"))
+
+
+@functools.lru_cache(maxsize=4096)
+def extract_features(prompt: str) -> Features:
+    builder = _Builder()
+    for segment in segments(_ABBREVIATIONS.sub(" ", prompt)):
+        _add_segment(builder, segment)
+    _assign_roles(builder.items)
+    terms: dict[str, set[str]] = {}
+    roles: dict[tuple[str, str], set[str]] = {}
+    numbers: list[str] = []
+    for item in builder.items:
+        if item.kind == "number":
+            numbers.append(item.key[1])
+        elif item.kind != "feature":
+            continue
+        else:
+            terms.setdefault(item.key[0], set()).add(item.key[1])
+        if item.roles:
+            roles.setdefault(item.key, set()).update(item.roles)
+    return Features(
+        terms={cls: frozenset(values) for cls, values in terms.items()},
+        numbers=tuple(sorted(numbers)),
+        roles={key: frozenset(value) for key, value in roles.items()},
+        negations=builder.negations,
+        words=frozenset(builder.words),
+        links=frozenset(builder.links),
+        content=content_words(prompt),
+        tokens=frozenset(builder.tokens),
+        pairs=frozenset(builder.pairs),
+    )
+
+
+def _add_segment(builder: _Builder, segment: Segment) -> None:
+    if segment.kind == "prose":
+        _add_prose(builder, segment.content)
+    elif segment.kind == "quote":
+        builder.feature("quoted", segment.content)
+    elif segment.kind == "inline":
+        _add_inline(builder, segment.content)
+    else:
+        _add_code(builder, segment.content)
+
+
+def _add_inline(builder: _Builder, code: str) -> None:
+    """Inline code: its names are identifiers, its literals numbers and strings, as in prose calls."""
+    for match in _CODE_TOKEN.finditer(code):
+        text = match.group(0)
+        if match.lastgroup == "string":
+            builder.feature("quoted", text[1:-1])
+        elif match.lastgroup == "token" and re.fullmatch(r"\d+(?:\.\d+)?", text):
+            builder.items.append(_Item("number", text, ("number", _number(text))))
+        elif match.lastgroup == "token" and re.fullmatch(r"[^\W\d]\w*", text):
+            builder.feature("identifier", text)
+        elif match.lastgroup == "token" and text in "<>=!":
+            builder.feature("operator", text)
+
+
+def _add_code(builder: _Builder, code: str) -> None:
+    """A code block must match token for token; its docstrings and comments are compared as prose."""
+    tokens: list[str] = []
+    for match in _CODE_TOKEN.finditer(code):
+        kind, text = match.lastgroup, match.group(0)
+        if kind == "doc":
+            tokens.append('"""')
+            builder.boundary()
+            _add_prose(builder, text[3:-3])
+        elif kind == "comment":
+            builder.boundary()
+            _add_prose(builder, text.lstrip("#/"))
+        else:
+            tokens.append(text)
+    builder.boundary()
+    if tokens:
+        builder.feature("code", " ".join(tokens))
+    builder.boundary()
+
+
+def _add_prose(builder: _Builder, text: str) -> None:
+    found, pairs = links(text)
+    builder.links.update(found)
+    builder.pairs.update(pairs)
+    builder.tokens.update(stem(word) for word in re.findall(r"[\w+#]+", text.lower()))
+    tokens = [(match.lastgroup or "", match.group(0), match.end()) for match in _TOKEN.finditer(text)]
+    index = 0
+    while index < len(tokens):
+        index = _take(builder, tokens, index, text)
+
+
+def _take(builder: _Builder, tokens: list[tuple[str, str, int]], index: int, text: str) -> int:
+    """Turn the token at `index` (and maybe the next few) into items; returns the next index."""
+    kind, raw, end = tokens[index]
+    lower = raw.lower()
+    if kind in ("punct", "paren"):
+        builder.boundary()
+        return index + 1
+    if kind == "pattern":  # `YYYY-MM-DD`, `HH:MM:SS`, `2024-01-31`: compared exactly, in order
+        builder.feature("identifier", raw)
+        return index + 1
+    if kind == "bigo":
+        builder.feature("complexity", re.sub(r"\s+", "", raw[2:-1]).lower())
+        return index + 1
+    if kind == "ordinal":
+        builder.feature("ordinal", str(int(re.sub(r"\D", "", raw))))
+        return index + 1
+    call = text[end : end + 1] == "("
+    if kind == "word":
+        builder.words.add(lower)
+    if not call:
+        taken = _phrase(builder, tokens, index)
+        if taken:
+            return index + taken
+    if kind == "number" or (kind == "word" and lower in NUMBER_WORDS):
+        return _number_run(builder, tokens, index)
+    if kind == "op" or lower in CONNECTIVES:
+        builder.items.append(_Item("conn" if lower in CONNECTIVES else "word", lower))
+        return index + 1
+    if kind == "word" and (lower in NEGATIONS or lower.endswith(("n't", "n\u2019t"))):
+        builder.negations += 1
+        return index + 1
+    previous = tokens[index - 1][1].lower() if index else ""
+    if kind == "word" and (call or previous in _NAMING or _looks_like_identifier(raw)):
+        builder.feature("identifier", raw)
+    else:
+        builder.items.append(_Item("word", lower))
+    return index + 1
+
+
+def _phrase(builder: _Builder, tokens: list[tuple[str, str, int]], index: int) -> int:
+    """Longest lexicon phrase starting at `index`: adds its feature, returns how many tokens it used."""
+    for size in range(min(_MAX_PHRASE, len(tokens) - index), 0, -1):
+        window = tokens[index : index + size]
+        if any(kind in ("punct", "paren", "bigo", "pattern") for kind, _, _ in window):
+            continue
+        key = tuple(raw.lower() for _, raw, _ in window)
+        if key in FILLERS:
+            return size
+        found = PHRASES.get(key)
+        if found is None:
+            continue
+        if size == 1 and (found[0], key[0]) in CASE_SENSITIVE and not _spelled(tokens, index, found[0]):
+            continue
+        builder.feature(*found)
+        return size
+    return 0
+
+
+def _spelled(tokens: list[tuple[str, str, int]], index: int, cls: str) -> bool:
+    raw = tokens[index][1]
+    if raw not in CASE_SENSITIVE[(cls, raw.lower())]:
+        return False
+    if cls != "language":
+        return True
+    before = tokens[index - 1][1].lower() if index else ""
+    after = tokens[index + 1][1].lower() if index + 1 < len(tokens) else ""
+    return before in _LANGUAGE_BEFORE or after in _LANGUAGE_AFTER
+
+
+def _number_run(builder: _Builder, tokens: list[tuple[str, str, int]], index: int) -> int:
+    """A number in digits or words (`twenty-one`, `3 million`, `a hundred`), as one value."""
+    kind, raw, _ = tokens[index]
+    following = tokens[index + 1][1].lower() if index + 1 < len(tokens) else ""
+    if kind == "number":
+        value = float(_number(raw))
+        scale = NUMBER_WORDS.get(following, 0) if following in _SCALES else 0
+        builder.items.append(_Item("number", "", ("number", _number(str(value * (scale or 1))))))
+        return index + (2 if scale else 1)
+    total, current, position = 0, 0, index
+    while position < len(tokens):
+        lower = tokens[position][1].lower()
+        if (
+            lower == "and"
+            and index < position < len(tokens) - 1
+            and tokens[position + 1][1].lower() in NUMBER_WORDS
+        ):
+            position += 1
+            continue
+        if tokens[position][0] != "word" or lower not in NUMBER_WORDS:
+            break
+        value = NUMBER_WORDS[lower]
+        if value == 100:
+            current = (current or 1) * 100
+        elif lower in _SCALES:
+            total, current = total + (current or 1) * value, 0
+        else:
+            current += value
+        position += 1
+    builder.items.append(_Item("number", "", ("number", str(total + current))))
+    return max(position, index + 1)
+
+
+def _number(raw: str) -> str:
+    value = float(raw.replace(",", "").replace("_", ""))
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+
+
+def _looks_like_identifier(word: str) -> bool:
+    if "_" in word.strip("_") or "." in word or any(char.isdigit() for char in word):
+        return True
+    if re.search(r"[a-z][A-Z]", word):
+        return True
+    return word.isupper() and 2 <= len(word) <= 6
+
+
+def _assign_roles(items: list[_Item]) -> None:
+    """`X to Y` / `into Y` make Y a target and X (just before) a source; `from X` makes X a source.
+
+    X and Y are the runs of class members next to the connective (`a CSV file to a JSON string`).
+    """
+    for index, item in enumerate(items):
+        if item.kind != "conn":
+            continue
+        role = CONNECTIVES[item.text]
+        ahead = index + 1
+        while ahead < len(items) and items[ahead].kind == "word" and items[ahead].text in DETERMINERS:
+            ahead += 1
+        marked = False
+        while ahead < len(items) and _takes_role(items[ahead]):
+            items[ahead].roles.add(role)
+            marked, ahead = True, ahead + 1
+        if not marked or role != "dst":
+            continue
+        for back in range(index - 1, max(-1, index - 5), -1):
+            if items[back].kind in ("punct", "conn"):
+                break
+            if _takes_role(items[back]) and not items[back].roles:
+                items[back].roles.add("src")
+
+
+def _takes_role(item: _Item) -> bool:
+    """Things can be sources and targets; actions (`to serialize`, `to push`) cannot."""
+    return item.kind == "number" or (item.kind == "feature" and item.key[0] not in VERB_CLASSES)

@@ -1,0 +1,105 @@
+"""Splitting a prompt into prose, quoted strings and code, and the exact-match normal form.
+
+The exact path must never merge two prompts that can have different answers, so normalisation is
+conservative: whitespace is collapsed and capitalised prose words are lowercased, but quoted strings,
+inline code, code blocks and any word that may be an identifier (`isPalindrome`, `MAX_LEN`, `JSON`)
+keep their exact spelling.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["Segment", "SegmentKind", "normalize_prompt", "segments"]
+
+SegmentKind = Literal["prose", "quote", "inline", "code"]
+
+_FENCE = re.compile(r"```[ \t]*([\w+#.-]*)[^\n]*\n(.*?)(?:^[ \t]*```[ \t]*$|\Z)", re.DOTALL | re.MULTILINE)
+# Quotes only open after a non-word character, so apostrophes (don't, users') never open one.
+_SPAN = re.compile(
+    r"(?P<inline>`[^`\n]+`)"
+    r"|(?P<dq>\"[^\"\n]{0,400}\")"
+    r"|(?P<cdq>“[^”\n]{0,400}”)"
+    r"|(?P<sq>(?<![\w'])'(?=\S)[^'\n]{0,400}(?<=\S)'(?!\w))"
+    "|(?P<csq>(?<!\\w)\u2018[^\u2019\n]{0,400}\u2019)"
+)
+_CAPITALISED = re.compile(r"(?<![\w.])[A-Z][a-z]+\b(?![.(]\w|\()")
+_CODE_MARKERS = ("(", "=", "def ", "import ", "class ", ">>>")
+
+
+@dataclass(frozen=True)
+class Segment:
+    kind: SegmentKind
+    text: str  # as written, delimiters included
+    content: str  # without delimiters (the code of a block, the inside of a quote)
+    lang: str = ""  # a code block's language tag, lowercased
+
+
+def segments(prompt: str) -> list[Segment]:
+    """The prompt in order: prose, quoted strings, inline code and code blocks.
+
+    A prompt that is Python source as a whole (a HumanEval-style stub) is one code segment.
+    """
+    text = unicodedata.normalize("NFC", prompt).replace("\r\n", "\n").replace("\r", "\n")
+    if _is_python_source(text):
+        return [Segment("code", text, text, "python")]
+    out: list[Segment] = []
+    position = 0
+    for match in _FENCE.finditer(text):
+        out.extend(_inline_segments(text[position : match.start()]))
+        out.append(Segment("code", match.group(0), match.group(2), match.group(1).lower()))
+        position = match.end()
+    out.extend(_inline_segments(text[position:]))
+    return out
+
+
+def _inline_segments(text: str) -> list[Segment]:
+    out: list[Segment] = []
+    position = 0
+    for match in _SPAN.finditer(text):
+        if match.start() > position:
+            out.append(Segment("prose", text[position : match.start()], text[position : match.start()]))
+        raw = match.group(0)
+        kind: SegmentKind = "inline" if match.lastgroup == "inline" else "quote"
+        out.append(Segment(kind, raw, raw[1:-1]))
+        position = match.end()
+    if position < len(text):
+        out.append(Segment("prose", text[position:], text[position:]))
+    return out
+
+
+def _is_python_source(text: str) -> bool:
+    stripped = text.strip()
+    if "\n" not in stripped or not any(marker in stripped for marker in _CODE_MARKERS):
+        return False
+    for candidate in (stripped, stripped + "\n    pass"):
+        try:
+            ast.parse(candidate)
+        except (SyntaxError, ValueError):
+            continue
+        return True
+    return False
+
+
+def normalize_prompt(prompt: str) -> str:
+    """The text the exact key hashes: equal only for prompts that must get the same answer."""
+    parts: list[str] = []
+    for segment in segments(prompt):
+        if segment.kind == "prose":
+            parts.append(_CAPITALISED.sub(lambda m: m.group(0).lower(), re.sub(r"\s+", " ", segment.text)))
+        elif segment.kind == "code":
+            lines = [line.rstrip() for line in segment.content.split("\n")]
+            while lines and not lines[0]:
+                lines.pop(0)
+            while lines and not lines[-1]:
+                lines.pop()
+            parts.append(f"\n```{segment.lang}\n" + "\n".join(lines) + "\n```\n")
+        else:
+            parts.append(segment.text)
+    text = "".join(parts).strip()
+    # A full stop or question mark at the very end never changes the task.
+    return re.sub(r"(?<=[\w)\]'\"`])[.!?]+$", "", text)

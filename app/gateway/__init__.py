@@ -1,0 +1,1 @@
+"""`quorum serve`: the pipeline over HTTP (FastAPI), including an OpenAI-compatible "verified model"."""
