@@ -9,6 +9,7 @@ keep their exact spelling.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -85,8 +86,11 @@ def _is_python_source(text: str) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=4096)
 def normalize_prompt(prompt: str) -> str:
-    """The text the exact key hashes: equal only for prompts that must get the same answer."""
+    """The text the exact key hashes: equal only for prompts that must get the same answer.
+
+    Memoised: a server sees the same prompts again and again, and telling code from prose parses."""
     parts: list[str] = []
     for segment in segments(prompt):
         if segment.kind == "prose":

@@ -33,7 +33,7 @@ from app.judge.extract import extract_code
 from app.providers.answer import Answer, AnswerStatus, CallObserver
 from app.providers.base import ChatRequest
 from app.providers.clock import Deadline
-from app.sandbox.base import Sandbox, SandboxLimits, SandboxRequest
+from app.sandbox.base import Sandbox, SandboxLimits, SandboxRequest, SandboxResult
 
 if TYPE_CHECKING:
     from app.metrics.instruments import Metrics
@@ -69,6 +69,8 @@ class _Run:
     options: RunOptions
     emit: EventSink
     records: list[AnswerRecord | None]
+    group: asyncio.TaskGroup | None = None
+    executions: dict[str, asyncio.Task[SandboxResult]] = field(default_factory=dict)
 
 
 class _Forward(CallObserver):
@@ -112,6 +114,7 @@ class Orchestrator:
             records=[None] * len(names),
         )
         async with asyncio.TaskGroup() as group:
+            run.group = group
             for index, name in enumerate(names):
                 group.create_task(self._one(run, index, name))
         answers = [record for record in run.records if record is not None]
@@ -151,12 +154,19 @@ class Orchestrator:
             extraction = extract_code(answer.text, entry_point, probe.prompt_code(entry_point))
             record.code, record.program = extraction.code, extraction.program
         run.emit(AnswerReceived(index, record))
-        if record.program:
-            request = SandboxRequest(code=record.program, limits=run.options.limits)
-            record.execution = await self.sandbox.run(request)
-            if self.metrics is not None:
-                self.metrics.observe_sandbox(record.execution.status, record.execution.duration_ms / 1000)
+        if record.program and run.group is not None:
+            execution = run.executions.get(record.program)
+            if execution is None:  # identical programs (common for simple tasks) run once
+                execution = run.group.create_task(self._execute(record.program, run.options.limits))
+                run.executions[record.program] = execution
+            record.execution = await execution
             run.emit(CodeExecuted(index, record))
+
+    async def _execute(self, program: str, limits: SandboxLimits) -> SandboxResult:
+        result = await self.sandbox.run(SandboxRequest(code=program, limits=limits))
+        if self.metrics is not None:
+            self.metrics.observe_sandbox(result.status, result.duration_ms / 1000)
+        return result
 
     async def _judged(self, prompt: str, answers: list[AnswerRecord], options: RunOptions) -> VerifyResult:
         if not any(record.answer.usable for record in answers):

@@ -7,7 +7,7 @@ the HTTP client, the providers (with their breakers), the sandbox and the metric
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from app.config.settings import ProviderSettings, Settings
@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     import httpx
     from prometheus_client import CollectorRegistry
 
-    from app.cache.cache import ResultCache
+    from app.cache.cache import CacheLookup, ResultCache
+    from app.cache.entry import CacheContext
     from app.metrics.instruments import Metrics
     from app.providers.pool import ProviderPool
     from app.sandbox.base import Sandbox
@@ -39,6 +40,7 @@ class Pipeline:
     mode: str  # which providers: "configured", "ollama" (none configured, a local Ollama found) or "demo"
     provider_settings: list[ProviderSettings]
     cache: ResultCache | None = None  # None when `[cache] enabled = false`
+    _contexts: dict[tuple[tuple[str, ...] | None, str | None], CacheContext] = field(default_factory=dict)
 
     @classmethod
     async def open(
@@ -89,6 +91,33 @@ class Pipeline:
         return await verify_with_cache(
             self, self.cache, prompt, providers=providers, tests=tests, on_event=on_event
         )
+
+    def cached_exact(
+        self, prompt: str, *, providers: Sequence[str] | None = None, tests: str | None = None
+    ) -> CacheLookup | None:
+        """The exact-hit path alone: blocking but cheap (normalise, hash, one read). For servers, which
+        answer repeated prompts without queueing them behind running verifications."""
+        if self.cache is None:
+            return None
+        found = self.cache.lookup_exact(prompt.strip(), self._context(providers, tests))
+        if found is not None:
+            self.metrics.count_cache_lookup("exact")
+            self.metrics.count_verdict(str(found.entry.result.get("verdict")) if found.entry else "unknown")
+        return found
+
+    def _context(self, providers: Sequence[str] | None, tests: str | None) -> CacheContext:
+        """Memoised: the same request shape comes back again and again on a server."""
+        key = (tuple(providers) if providers else None, tests)
+        context = self._contexts.get(key)
+        if context is None:
+            from app.cache.entry import CacheContext
+
+            context = CacheContext.for_run(
+                self.settings, self.provider_settings, mode=self.mode, providers=providers, tests=tests
+            )
+            if len(self._contexts) < 256:
+                self._contexts[key] = context
+        return context
 
     async def run_fresh(
         self,

@@ -25,6 +25,7 @@ from app.gateway.service import ClientGone, GatewayService
 __all__ = ["create_app"]
 
 _log = logging.getLogger(__name__)
+_JSON = "application/json"
 
 
 class VerifyBody(BaseModel):
@@ -74,6 +75,10 @@ def create_app(settings: Settings, *, token: str | None) -> FastAPI:
                 f"the prompt is {len(body.prompt)} characters long; the limit is {limit}",
                 "invalid_request_error",
             )
+        service = service_of(request)
+        cached = None if body.no_cache else service.exact_reply(body.prompt, body.providers, body.tests)
+        if cached is not None:
+            return Response(cached, media_type=_JSON)
         result = await _run(
             request,
             service_of(request),
@@ -84,7 +89,7 @@ def create_app(settings: Settings, *, token: str | None) -> FastAPI:
         )
         if isinstance(result, Response):
             return result
-        return Response(json.dumps(result.to_json(), ensure_ascii=False), media_type="application/json")
+        return Response(json.dumps(result.to_json(), ensure_ascii=False), media_type=_JSON)
 
     @app.post("/v1/chat/completions")
     async def chat(body: ChatBody, request: Request) -> Response:
@@ -98,7 +103,11 @@ def create_app(settings: Settings, *, token: str | None) -> FastAPI:
                 f"the prompt is {len(prompt)} characters long; the limit is {limit}",
                 "invalid_request_error",
             )
-        result = await _run(request, service_of(request), prompt, providers, tests=None, no_cache=False)
+        hit = service_of(request).exact_hit(prompt, providers, None)
+        if hit is not None:
+            result = hit.verify_result(prompt.strip())
+        else:
+            result = await _run(request, service_of(request), prompt, providers, tests=None, no_cache=False)
         if isinstance(result, Response):
             return result
         if body.stream:

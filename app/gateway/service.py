@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from app.core.errors import QuorumError
 from app.gateway.admission import Admission
 
 if TYPE_CHECKING:
-    from app.cache.cache import ResultCache
+    from app.cache.cache import CacheLookup, ResultCache
     from app.config.settings import Settings
     from app.core.models import VerifyResult
     from app.core.pipeline import Pipeline
@@ -26,6 +29,8 @@ __all__ = ["ClientGone", "GatewayService"]
 _log = logging.getLogger(__name__)
 T = TypeVar("T")
 _DISCONNECT_POLL_S = 0.1
+_HOT_SECONDS = 2.0
+_HOT_ENTRIES = 1024
 
 
 class ClientGone(Exception):  # the client left; nothing to answer
@@ -39,6 +44,11 @@ class GatewayService:
     cache: ResultCache | None
     admission: Admission
     ready: dict[str, bool] = field(default_factory=dict)
+    # Serialised replies to repeated prompts, kept a moment: a burst of the same prompt costs one store
+    # read and one encoding. Short-lived, so a cleared or expired entry stops being served promptly.
+    _hot: dict[tuple[str, tuple[str, ...] | None, str | None], tuple[float, bytes, str]] = field(
+        default_factory=dict
+    )
 
     @classmethod
     async def open(cls, settings: Settings) -> GatewayService:
@@ -78,6 +88,36 @@ class GatewayService:
                 self.pipeline.verify(prompt, providers=providers, tests=tests, use_cache=not no_cache),
                 is_disconnected,
             )
+
+    def exact_reply(self, prompt: str, providers: Sequence[str] | None, tests: str | None) -> bytes | None:
+        """The /v1/verify body for a repeated prompt, or None (then the full path decides)."""
+        key = (prompt, tuple(providers) if providers else None, tests)
+        now = time.monotonic()
+        hot = self._hot.get(key)
+        if hot is not None and hot[0] > now:
+            self.pipeline.metrics.count_cache_lookup("exact")
+            self.pipeline.metrics.count_verdict(hot[2])
+            return hot[1]
+        found = self.exact_hit(prompt, providers, tests)
+        if found is None:
+            self._hot.pop(key, None)
+            return None
+        reply = found.response(prompt.strip())
+        body = json.dumps(reply, ensure_ascii=False).encode()
+        if len(self._hot) >= _HOT_ENTRIES:
+            self._hot.pop(next(iter(self._hot)))
+        self._hot[key] = (now + _HOT_SECONDS, body, str(reply.get("verdict")))
+        return body
+
+    def exact_hit(
+        self, prompt: str, providers: Sequence[str] | None, tests: str | None
+    ) -> CacheLookup | None:
+        """A repeated prompt answered at once, without waiting for a verification slot."""
+        try:
+            return self.pipeline.cached_exact(prompt, providers=providers, tests=tests)
+        except QuorumError as error:  # a broken store must not break the request: the full path decides
+            _log.warning("exact cache lookup skipped: %s", error)
+            return None
 
     def providers(self) -> list[dict[str, Any]]:
         states = self.pipeline.providers.breaker_states()

@@ -107,19 +107,21 @@ async def judge(pool: JudgePool, sandbox: Sandbox, settings: JudgeSettings | Non
     limits = SandboxLimits(
         timeout_s=settings.run_timeout_s, memory_mb=settings.memory_mb, output_bytes=8_000_000
     )
-    jobs = {
-        index: run_candidate(
-            sandbox,
-            _program(extraction.code, pool, entry_point, test_code),
-            calls,
-            limits=limits,
-            per_call_s=settings.per_call_s,
-        )
+    # Identical code behaves identically (fixed hash seed, same inputs): run each distinct program once.
+    programs = {
+        index: _program(extraction.code, pool, entry_point, test_code)
         for index, extraction in enumerate(extractions)
         if extraction.code is not None
     }
-    results = await asyncio.gather(*jobs.values())
-    runs = dict(zip(jobs, results, strict=True))
+    distinct = list(dict.fromkeys(programs.values()))
+    outcomes = await asyncio.gather(
+        *(
+            run_candidate(sandbox, program, calls, limits=limits, per_call_s=settings.per_call_s)
+            for program in distinct
+        )
+    )
+    by_program = dict(zip(distinct, outcomes, strict=True))
+    runs = {index: by_program[program] for index, program in programs.items()}
     labels = {index: f"{candidate.model} (#{index})" for index, candidate in enumerate(pool.candidates)}
     decision = decide(runs, checks, [call for _, call in calls], labels) if runs else None
     report = _report(

@@ -9,6 +9,7 @@ import os
 import shutil
 import tempfile
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from app.core.errors import SandboxError, SandboxUnavailableError
@@ -31,6 +32,7 @@ from app.sandbox.worker import WorkerSpec, finish_clean_ups, spawn_worker
 __all__ = ["SubprocessSandbox"]
 
 _log = logging.getLogger(__name__)
+_MAX_CONCURRENT_RUNS = 64
 _PROBE = SandboxRequest(code="print(6 * 7)", limits=SandboxLimits(timeout_s=10))
 
 
@@ -57,6 +59,7 @@ class SubprocessSandbox(Sandbox):
         # Root must drop to throw-away uids; anyone else already is an ordinary user.
         self._uids = (uids or shared_allocator()) if os.geteuid() == 0 else None
         self._tier: Tier | None = None
+        self._executor: ThreadPoolExecutor | None = None
         self._cgroups: CgroupLimiter | None = None
         self._cgroups_checked = False
         self._pools: dict[int, WarmPool] = {}
@@ -92,13 +95,24 @@ class SubprocessSandbox(Sandbox):
         """Cancelling the awaiting task kills the program at once (nothing is left running)."""
         cancel = CancelSignal()
         try:
-            return await asyncio.to_thread(self.run_sync, request, cancel)
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._threads(), self.run_sync, request, cancel)
         except asyncio.CancelledError:
             cancel.set()
             raise
         finally:
             # The worker thread may still be winding down after a cancel; it closes what it owns.
             _close_when_unused(cancel)
+
+    def _threads(self) -> ThreadPoolExecutor:
+        """Our own threads: a run mostly waits on its process, so many may wait at once, and they must not
+        queue behind (or crowd out) the event loop's default executor."""
+        with self._lock:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(
+                    max_workers=_MAX_CONCURRENT_RUNS, thread_name_prefix="sandbox"
+                )
+            return self._executor
 
     def run_sync(self, request: SandboxRequest, cancel: CancelSignal | None = None) -> SandboxResult:
         pool = self._pool(request.limits.workdir_mb)
@@ -122,6 +136,8 @@ class SubprocessSandbox(Sandbox):
             self._pools.clear()
         for pool in pools:
             pool.close()
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
         if self._cgroups is not None:
             finish_clean_ups()
             self._cgroups.close()
