@@ -107,12 +107,13 @@ def locust(host: str, user_class: str, users: int, seconds: int, out: Path) -> d
             "--loglevel",
             "ERROR",
             user_class,
-        ],  # fmt: skip
+        ],
         check=True,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
     )
-    rows = list(csv.DictReader((Path(f"{prefix}_stats.csv")).open()))
+    with Path(f"{prefix}_stats.csv").open() as stats:
+        rows = list(csv.DictReader(stats))
     main = next(row for row in rows if row["Name"].startswith("verify") and "429" not in row["Name"])
     overload = next((row for row in rows if "429" in row["Name"]), None)
     return {
@@ -188,8 +189,10 @@ def main() -> None:
     print("| traffic | users | RPS | p50 | p95 | p99 | failures | 429 (overload) |")
     print("|---|---|---|---|---|---|---|---|")
     for name, row in results.items():
-        print(f"| {name} | {row['users']:.0f} | {row['rps']:.0f} | {row['p50_ms']:.0f} ms | {row['p95_ms']:.0f} ms "
-              f"| {row['p99_ms']:.0f} ms | {row['failures']:.0f} | {row['overload_429']:.0f} |")  # fmt: skip
+        print(
+            f"| {name} | {row['users']:.0f} | {row['rps']:.0f} | {row['p50_ms']:.0f} ms | {row['p95_ms']:.0f} ms "
+            f"| {row['p99_ms']:.0f} ms | {row['failures']:.0f} | {row['overload_429']:.0f} |"
+        )
     if "soak: cache hits, 50 users" in results:
         row = results["soak: cache hits, 50 users"]
         print(

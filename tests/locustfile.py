@@ -32,9 +32,13 @@ class _Verifier(FastHttpUser):
             if response.status_code == 429:
                 response.success()
                 self.environment.events.request.fire(
-                    request_type="POST", name=f"{name} (429 overload)", response_time=0, response_length=0,
-                    exception=None, context={},
-                )  # fmt: skip
+                    request_type="POST",
+                    name=f"{name} (429 overload)",
+                    response_time=0,
+                    response_length=0,
+                    exception=None,
+                    context={},
+                )
             elif response.status_code != 200:
                 response.failure(f"HTTP {response.status_code}: {response.text[:200]}")
             elif '"verdict"' not in response.text:
