@@ -8,10 +8,15 @@ CORE := app/core app/config app/sandbox app/cli.py
 setup:
 	@./scripts/bootstrap.sh
 
-# The desktop window lands with the GUI issue; until then `run` verifies a sample prompt end to end
-# (configured providers, else a local Ollama, else the recorded demo providers).
+# The desktop window (configured providers, else a local Ollama, else the recorded demo providers).
+# Without a display (a server, a container), the same pipeline runs once on the command line instead.
 run: setup
-	@$(BIN)/quorum verify "Write a Python function that reverses a string."
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ] || [ "$$QT_QPA_PLATFORM" = "offscreen" ]; then \
+		$(BIN)/quorum gui; \
+	else \
+		echo "no display found: verifying a sample prompt on the command line (quorum gui needs a desktop)"; \
+		$(BIN)/quorum verify "Write a Python function that reverses a string."; \
+	fi
 
 test: setup lint typecheck imports pytest
 

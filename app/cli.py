@@ -64,6 +64,15 @@ def _build_parser() -> argparse.ArgumentParser:
     judge.add_argument("--json", action="store_true", help="print one JSON object")
     judge.set_defaults(handler="judge")
 
+    gui = commands.add_parser("gui", parents=[common], help="the desktop window")
+    gui.add_argument("--demo", action="store_true", help="use the recorded demo providers")
+    gui.add_argument("--prompt", metavar="P", help="run this prompt at start")
+    gui.add_argument(
+        "--screenshot", metavar="FILE.png", help="with --prompt: save the window after the verdict, exit"
+    )
+    gui.add_argument("--metrics-port", metavar="N", type=_metrics_port, help="/metrics port (0: off)")
+    gui.set_defaults(handler="gui")
+
     cache = commands.add_parser("cache", parents=[common], help="look into the result cache")
     cache.add_argument("action", choices=("stats", "clear", "lookup"))
     cache.add_argument("prompt", nargs="?", help="for lookup: the prompt ('-' reads it from stdin)")
@@ -81,6 +90,12 @@ def _build_parser() -> argparse.ArgumentParser:
     keys.add_argument("provider", help="provider name from the config")
     keys.set_defaults(handler="keys")
     return parser
+
+
+def _metrics_port(text: str) -> int:
+    if not text.isdigit() or not 0 <= int(text) < 65536:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}")
+    return int(text)
 
 
 def _port(text: str) -> int:

@@ -29,7 +29,7 @@ from app.core.events import (
 )
 from app.core.models import AnswerRecord, VerifyResult
 from app.judge import JudgeCandidate, JudgePool, JudgeSettings, judge
-from app.judge.extract import extract_code
+from app.judge.extract import Extraction, extract_code
 from app.providers.answer import Answer, AnswerStatus, CallObserver
 from app.providers.base import ChatRequest
 from app.providers.clock import Deadline
@@ -149,9 +149,7 @@ class Orchestrator:
         record = AnswerRecord(answer)
         run.records[index] = record
         if answer.usable:
-            probe = JudgePool(prompt=run.request.prompt, candidates=(JudgeCandidate(name, answer.text),))
-            entry_point = probe.resolved_entry_point()
-            extraction = extract_code(answer.text, entry_point, probe.prompt_code(entry_point))
+            extraction = await asyncio.to_thread(_extract, run.request.prompt, name, answer.text)
             record.code, record.program = extraction.code, extraction.program
         run.emit(AnswerReceived(index, record))
         if record.program and run.group is not None:
@@ -199,6 +197,13 @@ class Orchestrator:
             mode=options.mode,
             judge=report,
         )
+
+
+def _extract(prompt: str, name: str, text: str) -> Extraction:
+    """Parsing code is CPU work: done in a thread, away from the event loop (the GUI thread)."""
+    probe = JudgePool(prompt=prompt, candidates=(JudgeCandidate(name, text),))
+    entry_point = probe.resolved_entry_point()
+    return extract_code(text, entry_point, probe.prompt_code(entry_point))
 
 
 def _checked_prompt(prompt: str) -> str:

@@ -6,6 +6,7 @@ the HTTP client, the providers (with their breakers), the sandbox and the metric
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -53,6 +54,7 @@ class Pipeline:
     ) -> Pipeline:
         from prometheus_client import CollectorRegistry
 
+        from app.cache.commands import open_cache
         from app.metrics.instruments import Metrics
         from app.providers.base import new_http_client
         from app.providers.pool import ProviderPool
@@ -62,16 +64,17 @@ class Pipeline:
         metrics = Metrics(registry or CollectorRegistry())
         client = client or new_http_client()
         chosen, mode = await discover_providers(client, settings.providers)
-        providers = ProviderPool.from_settings(chosen, client, metrics=metrics)
+        # Keychain look-ups, the Docker probe and opening the cache store block: keep them off the loop
+        # (which is the GUI thread in the desktop app).
+        providers = await asyncio.to_thread(ProviderPool.from_settings, chosen, client, metrics=metrics)
         if sandbox is None:
-            sandbox = create_sandbox(
+            sandbox = await asyncio.to_thread(
+                create_sandbox,
                 settings.sandbox.backend,
                 docker_image=settings.sandbox.docker_image,
                 pool_size=settings.sandbox.pool_size,
             )
-        from app.cache.commands import open_cache
-
-        cache = open_cache(settings, metrics=metrics, sandbox=sandbox)
+        cache = await asyncio.to_thread(open_cache, settings, metrics=metrics, sandbox=sandbox)
         return cls(settings, client, providers, sandbox, metrics, mode, chosen, cache)
 
     async def verify(
@@ -141,8 +144,6 @@ class Pipeline:
 
     async def aclose(self) -> None:
         if self.cache is not None:
-            import asyncio
-
             await asyncio.to_thread(self.cache.close)
         await self.providers.aclose()
         await self.client.aclose()

@@ -85,9 +85,43 @@ class JudgeReport:
         }
 
 
+@dataclass
+class _Plan:
+    """Everything decided before running anything: what each answer's code is and what to call."""
+
+    entry_point: str | None
+    extractions: list[Extraction]
+    checks: list[Check]
+    calls: list[tuple[str, str]]
+    generated: int
+    programs: dict[int, str]  # candidate index -> program to run (answers without code are absent)
+
+
 async def judge(pool: JudgePool, sandbox: Sandbox, settings: JudgeSettings | None = None) -> JudgeReport:
     settings = settings or JudgeSettings()
     started = time.monotonic()
+    # Parsing, example derivation and input generation are CPU work: in a thread, not on the event loop
+    # (the GUI thread in the desktop app). So is the decision at the end.
+    plan = await asyncio.to_thread(_plan, pool, settings)
+    limits = SandboxLimits(
+        timeout_s=settings.run_timeout_s, memory_mb=settings.memory_mb, output_bytes=8_000_000
+    )
+    # Identical code behaves identically (fixed hash seed, same inputs): run each distinct program once.
+    distinct = list(dict.fromkeys(plan.programs.values()))
+    outcomes = await asyncio.gather(
+        *(
+            run_candidate(sandbox, program, plan.calls, limits=limits, per_call_s=settings.per_call_s)
+            for program in distinct
+        )
+    )
+    by_program = dict(zip(distinct, outcomes, strict=True))
+    runs = {index: by_program[program] for index, program in plan.programs.items()}
+    report = await asyncio.to_thread(_conclude, pool, plan, runs)
+    report.duration_ms = (time.monotonic() - started) * 1000
+    return report
+
+
+def _plan(pool: JudgePool, settings: JudgeSettings) -> _Plan:
     entry_point = pool.resolved_entry_point()
     prompt_code = pool.prompt_code(entry_point)
     extractions = [
@@ -104,38 +138,28 @@ async def judge(pool: JudgePool, sandbox: Sandbox, settings: JudgeSettings | Non
     codes = [extraction.code for extraction in extractions if extraction.code]
     generated = _generated_calls(pool, entry_point, checks, codes, settings)
     calls = [(check.setup, check.call) for check in checks] + [("", call) for call in generated]
-    limits = SandboxLimits(
-        timeout_s=settings.run_timeout_s, memory_mb=settings.memory_mb, output_bytes=8_000_000
-    )
-    # Identical code behaves identically (fixed hash seed, same inputs): run each distinct program once.
     programs = {
         index: _program(extraction.code, pool, entry_point, test_code)
         for index, extraction in enumerate(extractions)
         if extraction.code is not None
     }
-    distinct = list(dict.fromkeys(programs.values()))
-    outcomes = await asyncio.gather(
-        *(
-            run_candidate(sandbox, program, calls, limits=limits, per_call_s=settings.per_call_s)
-            for program in distinct
-        )
-    )
-    by_program = dict(zip(distinct, outcomes, strict=True))
-    runs = {index: by_program[program] for index, program in programs.items()}
+    return _Plan(entry_point, extractions, checks, calls, len(generated), programs)
+
+
+def _conclude(pool: JudgePool, plan: _Plan, runs: dict[int, CandidateRun]) -> JudgeReport:
     labels = {index: f"{candidate.model} (#{index})" for index, candidate in enumerate(pool.candidates)}
-    decision = decide(runs, checks, [call for _, call in calls], labels) if runs else None
+    decision = decide(runs, plan.checks, [call for _, call in plan.calls], labels) if runs else None
     report = _report(
         pool,
-        extractions,
+        plan.extractions,
         runs=runs,
-        checks=checks,
+        checks=plan.checks,
         decision=decision,
-        entry_point=entry_point,
-        generated=len(generated),
+        entry_point=plan.entry_point,
+        generated=plan.generated,
         labels=labels,
     )
-    report.disagreements = _disagreement_json(decision, calls, labels) if decision else []
-    report.duration_ms = (time.monotonic() - started) * 1000
+    report.disagreements = _disagreement_json(decision, plan.calls, labels) if decision else []
     return report
 
 
