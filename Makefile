@@ -33,8 +33,14 @@ imports:
 pytest:
 	QT_QPA_PLATFORM=offscreen HF_HUB_OFFLINE=1 $(BIN)/pytest -q
 
+# Benchmarks (not tests): each prints a table and writes bench/results/*.json. Takes ~25 minutes.
 bench: setup
 	$(BIN)/python bench/sandbox.py
+	$(BIN)/python bench/orchestrator.py
+	$(BIN)/python bench/judge_humaneval.py
+	$(BIN)/python bench/cache.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/gui_responsiveness.py
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
