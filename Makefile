@@ -39,6 +39,7 @@ bench: setup
 	$(BIN)/python bench/orchestrator.py
 	$(BIN)/python bench/judge_humaneval.py
 	$(BIN)/python bench/cache.py
+	$(BIN)/python bench/embedder.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/gui_responsiveness.py
 	$(BIN)/python bench/load.py
 

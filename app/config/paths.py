@@ -18,6 +18,7 @@ __all__ = [
     "data_dir",
     "default_config_file",
     "log_dir",
+    "models_dir",
     "resources_dir",
 ]
 
@@ -53,3 +54,16 @@ def resources_dir() -> Path:
     if override:
         return Path(override)
     return Path(__file__).resolve().parents[2] / "resources"
+
+
+def models_dir() -> Path:
+    """Generated model files (the ONNX embedding model): `$QUORUM_MODELS_DIR` if set, else the frozen
+    bundle's `models/`, else the checkout's `resources/models/` (written by scripts/bootstrap.sh through
+    `python -m app.cache.onnx_export`; git ignores it)."""
+    override = os.environ.get("QUORUM_MODELS_DIR")
+    if override:
+        return Path(override)
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root:
+        return Path(frozen_root) / "models"
+    return Path(__file__).resolve().parents[2] / "resources" / "models"

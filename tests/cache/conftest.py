@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -16,7 +17,8 @@ import redis
 
 from app.cache.cache import ResultCache
 from app.cache.disk_store import DiskStore
-from app.cache.embedder import Embedder
+from app.cache.embed_onnx import export_problem, onnx_model_dir
+from app.cache.embedder import BACKEND_ENV, Embedder
 from app.cache.entry import CacheContext, ProviderIdentity
 from app.cache.redis_store import RedisStore
 from app.cache.store import CacheStore
@@ -27,9 +29,44 @@ OTHER_CONTEXT = CacheContext(providers=(ProviderIdentity("alpha", "openai", "mod
 
 
 @pytest.fixture(scope="session")
-def embedder() -> Embedder:
-    """One real all-MiniLM-L6-v2 for the whole session (loading it takes seconds)."""
-    model = Embedder()
+def onnx_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The ONNX export the app uses (scripts/bootstrap.sh makes it). Missing or stale (a fresh machine
+    before bootstrap), it is exported into a temp dir for the session: ONNX tests never skip."""
+    directory = onnx_model_dir()
+    if export_problem(directory) is None:
+        return directory
+    from app.cache.onnx_export import export
+
+    out = tmp_path_factory.mktemp("models") / "all-MiniLM-L6-v2"
+    export(out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def embedder(onnx_dir: Path) -> Embedder:
+    """One real all-MiniLM-L6-v2 for the whole session, on the default backend (ONNX, unless
+    QUORUM_EMBEDDER_BACKEND says otherwise)."""
+    model = Embedder(onnx_dir=onnx_dir)
+    model.load()
+    if not os.environ.get(BACKEND_ENV):
+        assert model.backend == "onnx", "the default backend should be ONNX when the export is there"
+    return model
+
+
+@pytest.fixture(scope="session")
+def onnx_embedder(embedder: Embedder, onnx_dir: Path) -> Embedder:
+    """The ONNX backend whatever QUORUM_EMBEDDER_BACKEND says (the default embedder when it is unset)."""
+    if embedder.backend == "onnx":
+        return embedder
+    model = Embedder(backend="onnx", onnx_dir=onnx_dir)
+    model.load()
+    return model
+
+
+@pytest.fixture(scope="session")
+def torch_embedder() -> Embedder:
+    """The torch backend (sentence-transformers), loaded once."""
+    model = Embedder(backend="torch")
     model.load()
     return model
 
