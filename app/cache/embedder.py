@@ -87,7 +87,7 @@ class Embedder:
     `path`: the sentence-transformers model directory (torch; default: the package's);
     `onnx_dir`: the exported model (default: `embed_onnx.onnx_model_dir()`);
     `precision`: torch only ("auto" takes bfloat16 where the CPU has it; ONNX always runs float32);
-    `threads`: intra-op threads of either runtime.
+    `threads`: intra-op threads (default: ONNX two where the machine has them, torch one).
     """
 
     dimensions = DIMENSIONS
@@ -99,7 +99,7 @@ class Embedder:
         backend: Backend | None = None,
         onnx_dir: Path | None = None,
         precision: Precision = "auto",
-        threads: int | None = 1,
+        threads: int | None = None,
     ) -> None:
         self._path = path
         self._onnx_dir = onnx_dir
@@ -136,7 +136,7 @@ class Embedder:
             if runtime is None:
                 from app.cache.embed_torch import TorchBackend
 
-                runtime = TorchBackend(self._path, precision=self._precision, threads=self._threads)
+                runtime = TorchBackend(self._path, precision=self._precision, threads=self._threads or 1)
             self.dtype = runtime.dtype
             self._runtime = runtime
             return runtime
@@ -149,7 +149,13 @@ class Embedder:
         raise EmbedderError(f"{BACKEND_ENV}={choice!r}: expected one of {', '.join(_BACKENDS)}")
 
     def _load_onnx(self, *, required: bool) -> _Runtime | None:
-        from app.cache.embed_onnx import OnnxBackend, export_problem, onnx_model_dir, onnxruntime_installed
+        from app.cache.embed_onnx import (
+            DEFAULT_THREADS,
+            OnnxBackend,
+            export_problem,
+            onnx_model_dir,
+            onnxruntime_installed,
+        )
 
         directory = self._onnx_dir or onnx_model_dir()
         problem = export_problem(directory)
@@ -161,7 +167,7 @@ class Embedder:
             _log.info("embedding with torch: %s", problem)
             return None
         try:
-            return OnnxBackend(directory, threads=self._threads)
+            return OnnxBackend(directory, threads=self._threads or DEFAULT_THREADS)
         except EmbedderError as error:
             if required:
                 raise
@@ -187,8 +193,8 @@ class Embedder:
 
         The work always runs on one dedicated thread: torch's OpenMP pool belongs to the thread that
         calls it, and two pools spinning on 2 cores (say the event loop's worker and a GUI's) double
-        the time of every embedding. ONNX Runtime with one intra-op thread computes on that thread too
-        (running it inline on the caller's thread instead measured no faster).
+        the time of every embedding; one caller at a time also keeps ONNX Runtime's intra-op pool to
+        one job.
         """
         if threading.get_ident() != self._worker_thread:
             return self._executor().submit(self.embed_many, texts, batch_size).result()
