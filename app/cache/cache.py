@@ -106,10 +106,8 @@ class ResultCache:
 
     async def lookup(self, prompt: str, context: CacheContext) -> CacheLookup:
         started = time.perf_counter()
-        found = await asyncio.to_thread(self.lookup_exact, prompt, context)
-        rejections: list[str] = []
-        if found is None and self.embedder is not None:
-            candidates, rejections = await asyncio.to_thread(self.semantic_candidates, prompt, context)
+        found, candidates, rejections = await asyncio.to_thread(self._lookup_blocking, prompt, context)
+        if found is None:
             for entry, similarity in candidates:
                 check = await recheck_examples(prompt, entry.result, self.sandbox, limits=self.limits)
                 if check.ok:
@@ -117,6 +115,15 @@ class ResultCache:
                     break
                 rejections.append(f"examples: {check.problem}")
         return self._finish(found or CacheLookup(rejections=tuple(rejections)), started)
+
+    def _lookup_blocking(
+        self, prompt: str, context: CacheContext
+    ) -> tuple[CacheLookup | None, list[tuple[CacheEntry, float]], list[str]]:
+        """Exact, then the semantic candidates, in one worker-thread trip (each trip costs a wake-up)."""
+        found = self.lookup_exact(prompt, context)
+        if found is not None or self.embedder is None:
+            return found, [], []
+        return None, *self.semantic_candidates(prompt, context)
 
     def lookup_exact(self, prompt: str, context: CacheContext) -> CacheLookup | None:
         """The exact path alone (blocking): normalise, hash, one read."""

@@ -368,10 +368,12 @@ def test_not_root_inside(run: Runner) -> None:
     assert result.stdout.strip() in {"True", "1"}
 
 
-def test_forked_memory_is_bounded_for_the_whole_run(run: Runner) -> None:
+@pytest.mark.parametrize("memory_mb", [256, 200], ids=["default-limit-set-at-start", "limit-set-per-job"])
+def test_forked_memory_is_bounded_for_the_whole_run(run: Runner, memory_mb: int) -> None:
     """Twenty children each filling 100 MB would hold 2 GB: where cgroups are allowed, the run as a whole
     stays within memory_mb (the kernel kills processes at the limit); elsewhere each child hits its
-    own address-space limit only, so this test needs the cgroup layer."""
+    own address-space limit only, so this test needs the cgroup layer. A pooled worker's group gets
+    the default limit when it starts; any other limit is written when the job comes."""
     from app.sandbox.cgroups import CgroupLimiter
 
     if run.tier.value == "rlimits" or not CgroupLimiter.available():
@@ -386,5 +388,5 @@ def test_forked_memory_is_bounded_for_the_whole_run(run: Runner) -> None:
         "time.sleep(2)\n"
         "print('parent done')\n"
     )
-    result = run(code, memory_mb=256, timeout_s=5)
+    result = run(code, memory_mb=memory_mb, timeout_s=5)
     assert result.status == "oom" or any("memory limit" in warning for warning in result.warnings)
