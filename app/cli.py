@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -71,6 +72,8 @@ def _build_parser() -> argparse.ArgumentParser:
         "--screenshot", metavar="FILE.png", help="with --prompt: save the window after the verdict, exit"
     )
     gui.add_argument("--metrics-port", metavar="N", type=_metrics_port, help="/metrics port (0: off)")
+    # Start, print launch timings as JSON, exit (bench/installer.py measures the frozen app with it).
+    gui.add_argument("--startup-report", action="store_true", help=argparse.SUPPRESS)
     gui.set_defaults(handler="gui")
 
     cache = commands.add_parser("cache", parents=[common], help="look into the result cache")
@@ -83,6 +86,9 @@ def _build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", parents=[common], help="serve the pipeline over HTTP (gateway)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=_port, default=8000, help="port (default 8000)")
+    serve.add_argument(
+        "--workers", type=_workers, help="processes sharing the port (default: [gateway] workers, 1)"
+    )
     serve.set_defaults(handler="serve")
 
     keys = commands.add_parser("keys", parents=[common], help="store API keys in the OS keychain")
@@ -90,6 +96,12 @@ def _build_parser() -> argparse.ArgumentParser:
     keys.add_argument("provider", help="provider name from the config")
     keys.set_defaults(handler="keys")
     return parser
+
+
+def _workers(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 64:
+        raise argparse.ArgumentTypeError(f"expected 1 to 64 processes, not {text!r}")
+    return int(text)
 
 
 def _metrics_port(text: str) -> int:
@@ -114,6 +126,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("quorum: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`quorum verify ... | head`): not an error of ours. Point stdout at
+        # /dev/null so that the interpreter's final flush does not fail a second time.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # what a shell reports for a process killed by SIGPIPE
     except Exception:  # a bug: one line for the user, the traceback for the log file
         _log.exception("internal error")
         print("quorum: internal error (details in the log file; run with -vv to see them)", file=sys.stderr)

@@ -48,7 +48,7 @@ def start_providers() -> tuple[subprocess.Popen[str], int]:
     return process, int(process.stdout.readline())
 
 
-def write_config(directory: Path, providers_port: int, max_concurrent: int) -> Path:
+def write_config(directory: Path, providers_port: int, max_concurrent: int, workers: int = 1) -> Path:
     blocks = "".join(
         f'\n[[providers]]\nname = "p{i}"\nkind = "openai"\nmodel = "fake"\n'
         f'base_url = "http://127.0.0.1:{providers_port}/p{i}/v1"\n'
@@ -58,7 +58,7 @@ def write_config(directory: Path, providers_port: int, max_concurrent: int) -> P
     config.write_text(
         f'[sandbox]\nbackend = "subprocess"\ntimeout_s = 5\npool_size = 8\n\n'
         f'[cache]\npath = "{directory / "cache"}"\n\n[metrics]\nport = 0\n\n'
-        f"[gateway]\nmax_concurrent = {max_concurrent}\nmax_queue = 64\n{blocks}"
+        f"[gateway]\nmax_concurrent = {max_concurrent}\nmax_queue = 64\nworkers = {workers}\n{blocks}"
     )
     return config
 

@@ -143,3 +143,21 @@ def test_docker_backend_without_an_engine_says_why(tmp_path: Path) -> None:
 def test_version_and_help() -> None:
     assert quorum("--version").stdout.startswith("quorum ")
     assert "sandbox" in quorum().stdout
+
+
+def test_a_reader_that_goes_away_is_not_an_internal_error(tmp_path: Path) -> None:
+    """`quorum sandbox prog.py | head -1`: head exits after one line; quorum must end quietly."""
+    program = _program(tmp_path, "print('\\n'.join(str(n) for n in range(20000)))\n")
+    reader, writer = os.pipe()
+    os.close(reader)  # the reader is gone before quorum writes a byte
+    with subprocess.Popen(
+        [sys.executable, "-m", "app", "sandbox", program],
+        stdout=writer,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        os.close(writer)
+        _, err = process.communicate(timeout=120)
+    assert process.returncode == 141, err
+    assert "internal error" not in err
+    assert "Traceback" not in err

@@ -14,5 +14,5 @@ def run(args: argparse.Namespace) -> int:
     from app.gateway.serve import serve
 
     settings = load_settings(args.config)
-    serve(settings, host=args.host, port=args.port)
+    serve(settings, host=args.host, port=args.port, workers=args.workers, config=args.config)
     return EXIT_OK

@@ -79,6 +79,7 @@ class GatewaySettings(BaseModel):
     max_concurrent: int = Field(4, ge=1, le=256)  # verifications running at once
     max_queue: int = Field(32, ge=0, le=10_000)  # waiting beyond those; more get 429
     max_prompt_chars: int = Field(100_000, ge=1, le=1_000_000)
+    workers: int = Field(1, ge=1, le=64)  # processes; the limits above apply to each
 
 
 class ProviderSettings(BaseModel):

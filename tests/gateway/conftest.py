@@ -84,10 +84,24 @@ class Gateway:
         return err
 
 
-def start_gateway(config: Path, *, env: dict[str, str] | None = None, host: str = "127.0.0.1") -> Gateway:
+def start_gateway(
+    config: Path, *, env: dict[str, str] | None = None, host: str = "127.0.0.1", args: tuple[str, ...] = ()
+) -> Gateway:
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "app", "serve", "--host", host, "--port", str(port), "--config", str(config)],
+        [
+            sys.executable,
+            "-m",
+            "app",
+            "serve",
+            "--host",
+            host,
+            "--port",
+            str(port),
+            "--config",
+            str(config),
+            *args,
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
