@@ -1,6 +1,7 @@
 """Load on the gateway with Locust: cache hits, full verifications, and a memory soak.
 
-    .venv/bin/python bench/load.py [--hit-seconds 30] [--full-seconds 60] [--soak-seconds 300]
+    .venv/bin/python bench/load.py [--hit-seconds 30] [--full-seconds 90] [--soak-seconds 300]
+                                   [--workers 2] [--spawn-rate 2]
 
 Everything runs on this machine: 4 fake OpenAI-compatible providers answering after 200 ms each
 (bench/fake_providers.py, own process), one `quorum serve` process, and Locust headless (one process,
@@ -63,14 +64,16 @@ def write_config(directory: Path, providers_port: int, max_concurrent: int, work
     return config
 
 
-def start_gateway(config: Path, port: int) -> subprocess.Popen[str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "app", "serve", "--port", str(port), "--config", str(config)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+def start_gateway(config: Path, port: int, log: Path) -> subprocess.Popen[str]:
+    # stderr to a file, not a pipe nobody reads: a full pipe would stall the gateway mid-run.
+    with log.open("w") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "app", "serve", "--port", str(port), "--config", str(config)],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            text=True,
+        )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
@@ -80,11 +83,15 @@ def start_gateway(config: Path, port: int) -> subprocess.Popen[str]:
             pass
         time.sleep(0.2)
     process.kill()
-    raise RuntimeError(f"gateway did not become ready: {process.stderr.read() if process.stderr else ''}")
+    raise RuntimeError(f"gateway did not become ready: {log.read_text()[-2000:]}")
 
 
-def locust(host: str, user_class: str, users: int, seconds: int, out: Path) -> dict[str, float]:
+def locust(
+    host: str, user_class: str, users: int, seconds: int, out: Path, *, spawn_rate: int | None = None
+) -> dict[str, float]:
     prefix = out / user_class
+    rate = spawn_rate or users
+    # Locust exits 1 when any request failed: the failures are counted in the table, not fatal here.
     subprocess.run(
         [
             sys.executable,
@@ -96,7 +103,7 @@ def locust(host: str, user_class: str, users: int, seconds: int, out: Path) -> d
             "-u",
             str(users),
             "-r",
-            str(users),
+            str(rate),
             "-t",
             f"{seconds}s",
             "--host",
@@ -108,7 +115,7 @@ def locust(host: str, user_class: str, users: int, seconds: int, out: Path) -> d
             "ERROR",
             user_class,
         ],
-        check=True,
+        check=False,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
     )
@@ -118,6 +125,7 @@ def locust(host: str, user_class: str, users: int, seconds: int, out: Path) -> d
     overload = next((row for row in rows if "429" in row["Name"]), None)
     return {
         "users": users,
+        "spawn_rate": rate,
         "seconds": seconds,
         "requests": int(main["Request Count"]),
         "rps": float(main["Requests/s"]),
@@ -130,13 +138,16 @@ def locust(host: str, user_class: str, users: int, seconds: int, out: Path) -> d
 
 
 def soak(host: str, gateway: subprocess.Popen[str], seconds: int, out: Path) -> dict[str, float]:
-    process = psutil.Process(gateway.pid)
+    parent = psutil.Process(gateway.pid)
+    # The gateway's own processes: the server and, with --workers, its worker processes (not the
+    # short-lived sandbox processes below them).
+    processes = [parent] + [c for c in parent.children() if "spawn_main" in " ".join(c.cmdline())]
     samples: list[float] = []
     stop = threading.Event()
 
     def sample() -> None:
         while not stop.is_set():
-            samples.append(process.memory_info().rss / 2**20)
+            samples.append(sum(process.memory_info().rss for process in processes) / 2**20)
             stop.wait(5)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -151,7 +162,9 @@ def soak(host: str, gateway: subprocess.Popen[str], seconds: int, out: Path) -> 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--hit-seconds", type=int, default=30)
-    parser.add_argument("--full-seconds", type=int, default=60)
+    parser.add_argument("--full-seconds", type=int, default=90)
+    parser.add_argument("--workers", type=int, default=2, help="gateway processes (default 2: one per core)")
+    parser.add_argument("--spawn-rate", type=int, default=2, help="verification users started per second")
     parser.add_argument("--soak-seconds", type=int, default=300)
     args = parser.parse_args()
     providers, providers_port = start_providers()
@@ -160,7 +173,8 @@ def main() -> None:
         directory = Path(tmp)
         port = free_port()
         host = f"http://127.0.0.1:{port}"
-        gateway = start_gateway(write_config(directory, providers_port, max_concurrent=20), port)
+        config = write_config(directory, providers_port, max_concurrent=20, workers=args.workers)
+        gateway = start_gateway(config, port, directory / "gateway.log")
         try:
             first = httpx.post(f"{host}/v1/verify", json={"prompt": PROMPT}, timeout=60).json()
             assert first["verdict"] == "verified", first
@@ -170,10 +184,10 @@ def main() -> None:
             )
             results["cache hits, 50 users"] = locust(host, "CacheHitUser", 50, args.hit_seconds, directory)
             results["full verifications, 20 users"] = locust(
-                host, "FullVerifyUser", 20, args.full_seconds, directory
+                host, "FullVerifyUser", 20, args.full_seconds, directory, spawn_rate=args.spawn_rate
             )
             results["full verifications, 20 users, no think time (capacity)"] = locust(
-                host, "SaturatingVerifyUser", 20, args.full_seconds, directory
+                host, "SaturatingVerifyUser", 20, args.full_seconds, directory, spawn_rate=args.spawn_rate
             )
             if args.soak_seconds:
                 results["soak: cache hits, 50 users"] = soak(host, gateway, args.soak_seconds, directory)
@@ -181,11 +195,21 @@ def main() -> None:
             gateway.terminate()
             gateway.wait(30)
             providers.kill()
+            if any(row["failures"] for row in results.values()):
+                print(f"gateway log (tail):\n{(directory / 'gateway.log').read_text()[-4000:]}")
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Linux {platform.release()}, Python {platform.python_version()}"
     out = ROOT / "bench" / "results" / "load.json"
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"machine": machine, "results": results}, indent=2))
-    print(f"Machine: {machine}; gateway, Locust and 4 fake providers (200 ms) on the same box\n")
+    out.write_text(
+        json.dumps(
+            {"machine": machine, "workers": args.workers, "spawn_rate": args.spawn_rate, "results": results},
+            indent=2,
+        )
+    )
+    print(
+        f"Machine: {machine}; gateway ({args.workers} worker processes), Locust and 4 fake providers "
+        f"(200 ms) on the same box; verification users started {args.spawn_rate}/s\n"
+    )
     print("| traffic | users | RPS | p50 | p95 | p99 | failures | 429 (overload) |")
     print("|---|---|---|---|---|---|---|---|")
     for name, row in results.items():

@@ -62,10 +62,8 @@ def create_app(settings: Settings, *, token: str | None) -> FastAPI:
     if token:
         app.add_middleware(_BearerToken, token=token)
 
-    @app.exception_handler(RequestValidationError)
-    async def invalid_body(request: Request, error: RequestValidationError) -> Response:
-        problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()]
-        return _error(422, "; ".join(problems) or "invalid request body", "invalid_request_error")
+    app.add_exception_handler(Exception, _internal_error)
+    app.add_exception_handler(RequestValidationError, _invalid_body)  # type: ignore[arg-type]
 
     @app.post("/v1/verify")
     async def verify(body: VerifyBody, request: Request) -> Response:
@@ -199,6 +197,17 @@ class _BearerToken:
                 await refusal(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+async def _internal_error(request: Request, error: Exception) -> Response:
+    # A bug of ours: the traceback goes to the log file, the client gets one clear line.
+    _log.error("internal error on %s %s", request.method, request.url.path, exc_info=error)
+    return _error(500, "internal error in the gateway (details in its log file)", "server_error")
+
+
+async def _invalid_body(request: Request, error: RequestValidationError) -> Response:
+    problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()]
+    return _error(422, "; ".join(problems) or "invalid request body", "invalid_request_error")
 
 
 def _error(status: int, message: str, kind: str, headers: dict[str, str] | None = None) -> JSONResponse:
