@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CORE := app/core app/config app/sandbox app/cli.py
 
-.PHONY: setup run test lint typecheck imports pytest bench clean
+.PHONY: setup run test lint typecheck imports pytest bench installer installer-smoke clean
 
 setup:
 	@./scripts/bootstrap.sh
@@ -43,5 +43,15 @@ bench: setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/gui_responsiveness.py
 	$(BIN)/python bench/load.py
 
+# The desktop app as a one-folder bundle in dist/quorum/ (PyInstaller, build_installer.spec; ~2 minutes).
+installer: setup
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build build_installer.spec
+	@du -sh dist/quorum
+
+# Build the bundle, then run the frozen app: --version, sandbox (isolation and hostile programs), verify
+# with the demo providers, gui --screenshot offscreen, and the hostile suite on the bundle's interpreter.
+installer-smoke: installer
+	QT_QPA_PLATFORM=offscreen HF_HUB_OFFLINE=1 $(BIN)/python tests/installer/smoke.py dist/quorum
+
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build dist

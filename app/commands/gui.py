@@ -12,6 +12,10 @@ def run(args: argparse.Namespace) -> int:
 
     if args.screenshot and not args.prompt:
         raise UserError("--screenshot needs --prompt (the run to picture)")
+    if args.startup_report:
+        from app.ui.launch import report_startup
+
+        return report_startup(config=args.config, demo=args.demo)
     from app.ui.launch import run_gui
 
     return run_gui(

@@ -24,17 +24,25 @@ from enum import StrEnum
 from pathlib import Path
 
 __all__ = [
+    "SANDBOX_EXECUTABLE",
+    "SANDBOX_FILES_LIST",
     "SANDBOX_HOME",
     "Interpreter",
     "Tier",
     "WorkerCommand",
     "build_command",
     "find_interpreter",
+    "frozen_interpreter",
+    "interpreter_for_other_users",
     "tier_available",
     "tier_warnings",
 ]
 
 SANDBOX_HOME = "/work"
+# In a frozen bundle, beside the app's executable (see build_installer.spec and frozen_python.py).
+SANDBOX_EXECUTABLE = "quorum-sandbox-python"
+SANDBOX_FILES_LIST = "_internal/quorum-sandbox-files.txt"
+FROZEN_MOUNT = "/opt/quorum"
 _SYSTEM_LINKS = ("bin", "sbin", "lib", "lib64", "lib32", "libx32")
 
 
@@ -61,14 +69,28 @@ class Interpreter:
 
     executable: str
     roots: tuple[str, ...]  # read-only binds besides /usr
+    # A frozen bundle's quorum-sandbox-python (frozen_python.py): it takes no flags, and bwrap shows its
+    # bundle directory `bundle` at FROZEN_MOUNT (a bundle under /work would vanish under the work dir).
+    frozen: bool = False
+    bundle: str = ""
 
     def argv(self) -> list[str]:
+        if self.frozen:
+            return [self.executable]  # what the flags below do is built into it (build_installer.spec)
         # -S: no site-packages (stdlib only, fast start); -s: no user site; -B: no .pyc writes.
         return [self.executable, "-S", "-s", "-B"]
+
+    def inside_bwrap(self, host_path: str) -> str:
+        """Where bwrap's sandbox sees a host path of this interpreter."""
+        if self.bundle and _under(host_path, self.bundle):
+            return FROZEN_MOUNT + host_path[len(self.bundle.rstrip("/")) :]
+        return host_path
 
 
 def find_interpreter() -> Interpreter:
     """The base interpreter behind this process (a venv's python is only a link to it)."""
+    if getattr(sys, "frozen", False):
+        return frozen_interpreter(sys.executable)
     executable = os.path.realpath(getattr(sys, "_base_executable", "") or sys.executable)
     prefix = os.path.realpath(sys.base_prefix)
     roots = {prefix} if not _under(prefix, "/usr") else set()
@@ -77,8 +99,31 @@ def find_interpreter() -> Interpreter:
     return Interpreter(executable=executable, roots=tuple(sorted(roots)))
 
 
+def frozen_interpreter(app_executable: str) -> Interpreter:
+    """The sandbox interpreter shipped beside a frozen app's executable, and the bundle files it needs.
+
+    The spec lists those files (SANDBOX_FILES_LIST: the helper, its libraries, the standard library), so
+    bwrap binds only them, not the app, its packages or the embedding model; without the list, the whole
+    bundle directory.
+    """
+    bundle = Path(os.path.realpath(app_executable)).parent.resolve()
+    executable = str(bundle / SANDBOX_EXECUTABLE)
+    try:
+        listed = (bundle / SANDBOX_FILES_LIST).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        listed = []
+    names = [name for name in listed if name and not name.startswith(("/", "#")) and ".." not in name]
+    paths = ({str(bundle / name) for name in names} | {executable}) if names else {str(bundle)}
+    if _under(str(bundle), "/usr"):  # bound with /usr already, at its own place
+        return Interpreter(executable, (), frozen=True)
+    return Interpreter(executable, tuple(sorted(paths)), frozen=True, bundle=str(bundle))
+
+
 def interpreter_for_other_users(preferred: Interpreter) -> Interpreter | None:
     """An interpreter a throw-away uid can run without bwrap's private binds (root home dirs are 0700)."""
+    if preferred.frozen:  # no Python of the machine's: the bundle itself must be readable by everyone
+        usable = _world_usable(preferred.executable) and all(_world_usable(root) for root in preferred.roots)
+        return preferred if usable else None
     stdlib_landmark = Path(os.__file__)
     if _world_usable(preferred.executable) and _world_usable(str(stdlib_landmark)):
         return preferred
@@ -134,6 +179,7 @@ def build_command(
     """
     python = [*interpreter.argv(), *launcher_args]
     if tier is Tier.BWRAP:
+        python[0] = interpreter.inside_bwrap(python[0])
         return WorkerCommand(_bwrap(interpreter, python, uid, workdir_mb, seccomp_fd), {}, None, None)
     if tier is Tier.UNSHARE:
         return WorkerCommand(_unshare(python, uid, workdir_mb), sandbox_env(_UNSHARE_HOME), "/", None)
@@ -168,11 +214,12 @@ def _bwrap(
             argv += ["--ro-bind", str(host), str(host)]
     made: set[str] = set()
     for root in interpreter.roots:
-        for parent in reversed(Path(root).parents):
+        inside = interpreter.inside_bwrap(root)
+        for parent in reversed(Path(inside).parents):
             if str(parent) != "/" and str(parent) not in made:
                 made.add(str(parent))  # bwrap would create it 0700, which the sandbox uid cannot enter
                 argv += ["--perms", "0755", "--dir", str(parent)]
-        argv += ["--ro-bind", root, root]
+        argv += ["--ro-bind", root, inside]
     argv += ["--proc", "/proc", "--dev", "/dev"]
     argv += ["--perms", "1777", "--size", size, "--tmpfs", SANDBOX_HOME]
     argv += ["--perms", "1777", "--size", size, "--tmpfs", "/tmp"]  # noqa: S108

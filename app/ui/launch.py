@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from app.config.settings import Settings
     from app.ui.main_window import MainWindow
 
-__all__ = ["SCREENSHOT_SIZE", "Gui", "build_gui", "run_gui"]
+__all__ = ["SCREENSHOT_SIZE", "Gui", "build_gui", "report_startup", "run_gui"]
 
 SCREENSHOT_SIZE = (1600, 1000)
 T = TypeVar("T")
@@ -227,3 +227,50 @@ def _save_screenshot(window: MainWindow, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if not window.grab().save(str(path)):
         raise OSError(f"could not save the screenshot to {path}")
+
+
+def report_startup(*, config: str | None, demo: bool) -> int:
+    """`quorum gui --startup-report` (hidden; bench/installer.py): start as `quorum gui` does, then print
+    one JSON line of wall-clock times (time.time()) and exit: `usable` (the window's first paint: it takes
+    input from then on), `ready` (pipeline open), `cache_ready` (embedding model loaded in the background),
+    and the embedder's backend. The caller subtracts its own launch time."""
+    import json
+    import time
+
+    from PySide6.QtCore import QEvent, QObject
+
+    gui = build_gui(config=config, demo=demo, metrics_port=0)
+    marks: dict[str, float] = {}
+    details: dict[str, str | None] = {}
+
+    class _FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and "usable" not in marks:
+                marks["usable"] = time.time()
+            return False
+
+    first_paint = _FirstPaint()
+    gui.window.installEventFilter(first_paint)
+    gui.window.show()
+    gui.session.open()
+
+    async def wait() -> int:
+        ok = await _wait_open(gui.session)
+        marks["ready"] = time.time()
+        while "usable" not in marks or gui.session.cache_state == "loading":
+            await asyncio.sleep(0.01)
+        marks["cache_ready"] = time.time()
+        embedder = getattr(getattr(gui.session.pipeline, "cache", None), "embedder", None)
+        details["embedder"] = getattr(embedder, "backend", None)
+        details["cache_state"] = gui.session.cache_state
+        await gui.window.shutdown()
+        return 0 if ok else 1
+
+    try:
+        code = gui.loop.run_until_complete(wait())
+    finally:
+        gui.errors.uninstall()
+        gui.loop.close()
+        asyncio.set_event_loop(None)
+    print(json.dumps({**marks, **details}), flush=True)
+    return code

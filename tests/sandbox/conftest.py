@@ -10,12 +10,17 @@ import psutil
 import pytest
 
 from app.sandbox.base import SandboxLimits, SandboxRequest, SandboxResult
-from app.sandbox.isolation import Tier, tier_available
+from app.sandbox.isolation import Interpreter, Tier, frozen_interpreter, tier_available
 from app.sandbox.subprocess_backend import SubprocessSandbox
 from app.sandbox.uids import UID_BASE, UidAllocator
 
 LAUNCHER_MARK = "quorum-launcher: malformed job"  # a string only the launcher's command line holds
 _TEST_UID_SPAN = 4096
+# Set by the installer smoke test (tests/installer/smoke.py): the suites then run every program with a
+# frozen bundle's own interpreter (quorum-sandbox-python) instead of this checkout's Python.
+FROZEN_APP_ENV = "QUORUM_TEST_FROZEN_APP"
+_FROZEN_APP = os.environ.get(FROZEN_APP_ENV)
+_INTERPRETER: Interpreter | None = frozen_interpreter(_FROZEN_APP) if _FROZEN_APP else None
 
 
 def uid_range_for(tier: Tier) -> range:
@@ -75,7 +80,9 @@ def _sandbox_for(tier: Tier) -> SubprocessSandbox:
         pytest.skip(f"the {tier} layer is not installed on this machine")
     if tier not in _sandboxes:
         uids = uid_range_for(tier)
-        sandbox = SubprocessSandbox(tier=tier, pool_size=0, uids=UidAllocator(uids.start, len(uids)))
+        sandbox = SubprocessSandbox(
+            tier=tier, pool_size=0, uids=UidAllocator(uids.start, len(uids)), interpreter=_INTERPRETER
+        )
         _ = sandbox.tier  # probe now: a layer that cannot work fails here, loudly
         _sandboxes[tier] = sandbox
     return _sandboxes[tier]

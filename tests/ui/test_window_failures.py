@@ -7,6 +7,7 @@ import asyncio
 import threading
 
 import psutil
+import pytest
 
 from tests.ui.conftest import GuiFactory, QLoop, next_signal, openai, run_and_wait, settings_for, until
 from tests.ui.servers import ThreadedServer, error_reply, streaming_answer
@@ -16,8 +17,19 @@ RIGHT = "```python\ndef add(a, b):\n    return a + b\n```\n"
 SLOW_CODE = "```python\nimport time\n\ndef add(a, b):\n    return a + b\n\ntime.sleep(60)\n```\n"
 
 
+_EARLIER: set[int] = set()
+
+
+@pytest.fixture(autouse=True)
+def _children_before_the_test() -> None:
+    """Children already there when a test starts (a session's redis-server, say) are not its sandbox
+    runs; every child started since is."""
+    _EARLIER.clear()
+    _EARLIER.update(child.pid for child in psutil.Process().children(recursive=True))
+
+
 def sandbox_processes() -> list[psutil.Process]:
-    return psutil.Process().children(recursive=True)
+    return [child for child in psutil.Process().children(recursive=True) if child.pid not in _EARLIER]
 
 
 def test_each_failure_shows_its_own_status(
