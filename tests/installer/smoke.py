@@ -337,16 +337,31 @@ def _enterable_by_everyone(path: Path) -> bool:
     return all(parent.stat().st_mode & 0o001 for parent in path.parents)
 
 
-def _world_readable_copy(bundle: Path) -> Path:
-    """As root, the unshare and rlimits layers run the bundle's interpreter as a throw-away uid straight
-    from the host file system (bwrap binds it), so the bundle must sit where every user may enter, as an
-    installed one does. A checkout under a private directory (root's home) is tested from a copy in /opt
-    (not /tmp: the unshare layer hides it under a private tmpfs)."""
-    place = Path(tempfile.mkdtemp(prefix="quorum-smoke-", dir="/opt"))
+# The unshare layer mounts private tmpfs over these: a bundle below one is invisible inside it.
+_HIDDEN_IN_THE_SANDBOX = ("/tmp", "/var/tmp", "/dev/shm", "/run")
+
+
+def _needs_a_copy(bundle: Path) -> str | None:
+    """Why the bundle cannot be tested where it was built (None: it can), as an installed one would be."""
+    for hidden in _HIDDEN_IN_THE_SANDBOX:
+        if bundle.is_relative_to(hidden):
+            return f"{bundle} is under {hidden}, which the unshare layer replaces with a private tmpfs"
+    if os.geteuid() == 0 and not _enterable_by_everyone(bundle):
+        # As root, the unshare and rlimits layers run the interpreter as a throw-away uid straight from
+        # the host file system (bwrap binds it), so the bundle must sit where every user may enter.
+        return f"{bundle} is inside a directory other users cannot enter"
+    return None
+
+
+def _installed_copy(bundle: Path, reason: str) -> Path:
+    """A copy where an installed bundle would be: /opt as root, else the home directory (the sandbox
+    then runs as this user)."""
+    base = "/opt" if os.geteuid() == 0 else str(Path.home())
+    place = Path(tempfile.mkdtemp(prefix="quorum-smoke-", dir=base))
     place.chmod(0o755)  # the sandbox uids must reach the copy, as they would reach /opt/quorum
     copy = place / bundle.name
     shutil.copytree(bundle, copy, symlinks=True)
-    print(f"smoke: {bundle} is inside a directory other users cannot enter; testing a copy in {copy}")
+    print(f"smoke: {reason}; testing a copy in {copy}")
     return copy
 
 
@@ -359,7 +374,8 @@ def main() -> int:
     if not (bundle / "quorum").is_file():
         print(f"smoke: no bundle at {bundle}: run `make installer` first", file=sys.stderr)
         return 2
-    copy = _world_readable_copy(bundle) if os.geteuid() == 0 and not _enterable_by_everyone(bundle) else None
+    reason = _needs_a_copy(bundle)
+    copy = _installed_copy(bundle, reason) if reason is not None else None
     try:
         return _run_checks(copy or bundle, skip_suite=args.skip_suite)
     finally:
