@@ -53,8 +53,8 @@ OUTPUT = "token_embeddings"
 # Session tuning, measured on 2 cores (bench/embedder.py): the graph levels BASIC, EXTENDED and ALL are
 # within noise of each other, DISABLE_ALL ~5% slower. The cost grows with the tokens (~3.5 ms + 0.25 ms
 # per token on one thread), so a 25-token coding prompt takes ~10 ms on one thread and ~4.7 ms on two.
-# Two threads cost ~40% more CPU per call (the second one spins while a call runs), which a cache
-# lookup, latency-bound and rare next to a verification, can afford: two, where there are two cores.
+# Two threads cost more CPU per call (~40% with spinning, bench/embedder.py), which a cache lookup,
+# latency-bound and rare next to a verification, can afford: two, where there are two cores.
 DEFAULT_THREADS = min(2, os.cpu_count() or 1)
 GRAPH_LEVEL = "ORT_ENABLE_ALL"
 
@@ -190,5 +190,8 @@ def _session_options(ort: Any, threads: int | None, graph_level: str) -> Any:
     options.inter_op_num_threads = 1
     if threads:
         options.intra_op_num_threads = threads
+    # Idle pool threads sleep instead of spinning: spinning ones took the cores from the threads that
+    # finish a lookup (embedding p99 13-14 ms with spinning vs ~8 ms without, bench/cache.py at 100k).
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     options.log_severity_level = 3  # errors only: the CLI's stderr is for its own lines
     return options
