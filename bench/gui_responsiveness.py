@@ -7,7 +7,7 @@ Lag: a 5 ms PreciseTimer on the GUI thread records when it actually fires; lag =
 runs from the moment Run is pressed until the verdict, in the real window (the qasync loop that also
 runs the pipeline), against 4 OpenAI-style fake providers served from another process (each streams
 ~150 chunks 10 ms apart) whose answers sleep 0.8 s in the sandbox.
-Launch: a fresh process per launch; "usable" is the window's first paint (input accepted from then on);
+Launch (bench/startup.py, as bench/installer.py times the bundle): a fresh process per launch; "usable" is the window's first paint (input accepted from then on);
 "pipeline ready" (providers, sandbox probe, /metrics up) follows in the background and is shown too.
 Targets: lag p99 <= 16 ms, max <= 50 ms; usable <= 1.5 s. Writes bench/results/gui.json.
 """
@@ -21,7 +21,6 @@ import itertools
 import json
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -31,6 +30,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.startup import isolated_env, measure_launches  # noqa: E402 - after the path set-up
 
 PROVIDERS = 4
 TICK_MS = 5
@@ -87,18 +88,6 @@ async def _serve() -> None:
 
 
 # -- helpers ------------------------------------------------------------------------------------------------
-def _isolated_env(base: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("QUORUM_")}
-    for name in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
-        path = base / name.lower()
-        path.mkdir(parents=True, exist_ok=True)
-        env[name] = str(path)
-    env["QT_QPA_PLATFORM"] = env.get("QT_QPA_PLATFORM", "offscreen")
-    env["OLLAMA_HOST"] = "127.0.0.1:9"
-    env["HF_HUB_OFFLINE"] = "1"
-    return env
-
-
 def _percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     if not ordered:
@@ -107,73 +96,13 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[index]
 
 
-# -- launch to a usable window (child process) -------------------------------------------------------------
-def _child_startup() -> None:
-    from PySide6.QtCore import QEvent, QObject
-
-    from app.ui.launch import build_gui
-
-    gui = build_gui(demo=True, metrics_port=0)
-    marks: dict[str, float] = {}
-
-    class FirstPaint(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint and "usable" not in marks:
-                marks["usable"] = time.time()
-            return False
-
-    painter = FirstPaint()
-    gui.window.installEventFilter(painter)
-    gui.window.show()
-    gui.session.open()
-
-    async def wait() -> None:
-        while not (gui.session.ready and "usable" in marks):
-            await asyncio.sleep(0.005)
-        marks["ready"] = time.time()
-        while gui.session.cache_state == "loading":
-            await asyncio.sleep(0.01)
-        marks["cache_ready"] = time.time()
-        await gui.window.shutdown()
-
-    gui.loop.run_until_complete(wait())
-    gui.errors.uninstall()
-    gui.loop.close()
-    print(json.dumps(marks), flush=True)
-
-
-def measure_launches(count: int) -> dict[str, Any]:
-    usable, ready, cache_ready = [], [], []
-    for _ in range(count):
-        with tempfile.TemporaryDirectory() as home:
-            started = time.time()
-            out = subprocess.run(
-                [sys.executable, __file__, "--child-startup"],
-                env=_isolated_env(Path(home)),
-                capture_output=True,
-                text=True,
-                timeout=120,
-                check=True,
-            )
-        marks = json.loads(out.stdout.strip().splitlines()[-1])
-        usable.append((marks["usable"] - started) * 1000)
-        ready.append((marks["ready"] - started) * 1000)
-        cache_ready.append((marks["cache_ready"] - started) * 1000)
-    return {
-        "launches": count,
-        "usable_ms": {"median": statistics.median(usable), "max": max(usable), "all": usable},
-        "pipeline_ready_ms": {"median": statistics.median(ready), "max": max(ready), "all": ready},
-        "cache_model_ready_ms": {"median": statistics.median(cache_ready), "max": max(cache_ready)},
-    }
-
-
 # -- event-loop lag during runs (this process) ------------------------------------------------------------
 def measure_lag(runs: int) -> dict[str, Any]:
     server = subprocess.Popen([sys.executable, __file__, "--serve"], stdout=subprocess.PIPE, text=True)
     assert server.stdout is not None
     port = int(server.stdout.readline())
     home = tempfile.TemporaryDirectory()
-    os.environ.update(_isolated_env(Path(home.name)))
+    os.environ.update(isolated_env(Path(home.name)))
     try:
         return _lag_in_window(port, runs)
     finally:
@@ -297,16 +226,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--launches", type=int, default=5)
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--child-startup", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
         asyncio.run(_serve())
         return
-    if args.child_startup:
-        _child_startup()
-        return
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    launch = measure_launches(args.launches)
+    launch = measure_launches([sys.executable, "-m", "app"], args.launches)
     lag = measure_lag(args.runs)
     lag_ok = lag["lag_ms"]["p99"] <= 16 and lag["lag_ms"]["max"] <= 50
     usable_ok = launch["usable_ms"]["max"] <= 1500
@@ -323,7 +248,7 @@ def main() -> None:
         ),
         (
             "launch to cache model ready (median)",
-            f"{launch['cache_model_ready_ms']['median']:.0f} ms",
+            f"{launch['model_ready_ms']['median']:.0f} ms",
             "background",
         ),
     ]

@@ -22,23 +22,15 @@ import platform
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "installer.json"
+sys.path.insert(0, str(ROOT))
 
-
-def _env(home: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("QUORUM_")}
-    for name in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
-        (home / name.lower()).mkdir(parents=True, exist_ok=True)
-        env[name] = str(home / name.lower())
-    env["QT_QPA_PLATFORM"] = env.get("QT_QPA_PLATFORM", "offscreen")
-    env["OLLAMA_HOST"] = "127.0.0.1:9"
-    return env
+from bench.startup import measure_launches  # noqa: E402 - after the path set-up
 
 
 def build() -> float:
@@ -71,32 +63,6 @@ def sizes(bundle: Path) -> dict[str, Any]:
     }
 
 
-def launches(bundle: Path, count: int) -> dict[str, Any]:
-    usable, ready, model = [], [], []
-    for _ in range(count):
-        with tempfile.TemporaryDirectory() as home:
-            started = time.time()
-            done = subprocess.run(
-                [str(bundle / "quorum"), "gui", "--demo", "--startup-report"],
-                env=_env(Path(home)),
-                capture_output=True,
-                text=True,
-                timeout=180,
-                check=True,
-            )
-        marks = json.loads(done.stdout.strip().splitlines()[-1])
-        usable.append((marks["usable"] - started) * 1000)
-        ready.append((marks["ready"] - started) * 1000)
-        model.append((marks["cache_ready"] - started) * 1000)
-    return {
-        "launches": count,
-        "embedder": marks["embedder"],
-        "usable_ms": {"median": statistics.median(usable), "max": max(usable), "all": usable},
-        "pipeline_ready_ms": {"median": statistics.median(ready), "max": max(ready)},
-        "model_ready_ms": {"median": statistics.median(model), "max": max(model)},
-    }
-
-
 def _timed(argv: list[str], runs: int) -> dict[str, float]:
     times = []
     for _ in range(runs):
@@ -117,7 +83,7 @@ def main() -> None:
     if not (bundle / "quorum").is_file():
         raise SystemExit(f"no bundle at {bundle}: run `make installer` first")
     size = sizes(bundle)
-    start = launches(bundle, args.launches)
+    start = measure_launches([str(bundle / "quorum")], args.launches)
     version = _timed([str(bundle / "quorum"), "--version"], 10)
     frozen_python = _timed([str(bundle / "quorum-sandbox-python"), "-c", "pass"], 20)
     source_python = _timed([sys.executable, "-S", "-s", "-B", "-c", "pass"], 20)

@@ -107,9 +107,7 @@ async def verify_with_cache(
     if cache is None:
         return await pipeline.run_fresh(prompt, providers=providers, tests=tests, on_event=on_event)
     started = time.perf_counter()
-    context = CacheContext.for_run(
-        pipeline.settings, pipeline.provider_settings, mode=pipeline.mode, providers=providers, tests=tests
-    )
+    context = pipeline.cache_context(providers, tests)
     try:
         found = await cache.lookup(prompt.strip(), context)
     except CacheUnavailableError as error:

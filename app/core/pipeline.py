@@ -102,14 +102,15 @@ class Pipeline:
         answer repeated prompts without queueing them behind running verifications."""
         if self.cache is None:
             return None
-        found = self.cache.lookup_exact(prompt.strip(), self._context(providers, tests))
+        found = self.cache.lookup_exact(prompt.strip(), self.cache_context(providers, tests))
         if found is not None:
             self.metrics.count_cache_lookup("exact")
             self.metrics.count_verdict(str(found.entry.result.get("verdict")) if found.entry else "unknown")
         return found
 
-    def _context(self, providers: Sequence[str] | None, tests: str | None) -> CacheContext:
-        """Memoised: the same request shape comes back again and again on a server."""
+    def cache_context(self, providers: Sequence[str] | None, tests: str | None) -> CacheContext:
+        """What a run with these providers and tests is cached under. Memoised: the same request shape
+        comes back again and again on a server."""
         key = (tuple(providers) if providers else None, tests)
         context = self._contexts.get(key)
         if context is None:

@@ -37,6 +37,7 @@ __all__ = [
     "ServerError",
     "StreamCut",
     "TransportError",
+    "decode_json",
     "error_for_status",
     "one_line",
     "parse_duration",
@@ -123,6 +124,18 @@ class ProviderUnreachable(ProviderFailure, TransientError):
 
 class MalformedReply(ProviderFailure, ProviderError):
     """The reply is not the JSON shape the wire API promises."""
+
+
+def decode_json(provider: str, text: str, *, object_named: str | None = None) -> Any:
+    """A reply body or stream line as JSON, else `provider`'s MalformedReply. With `object_named`
+    (what to call the text in the message), anything but a JSON object is malformed too."""
+    try:
+        payload = json.loads(text)
+    except ValueError:
+        raise MalformedReply(provider, f"not JSON: {one_line(text, 80)!r}") from None
+    if object_named is not None and not isinstance(payload, dict):
+        raise MalformedReply(provider, f"{object_named} is not a JSON object")
+    return payload
 
 
 class ModelNotFound(ProviderFailure, ProviderError):

@@ -24,6 +24,7 @@ from app.providers.errors import (
     ModelNotFound,
     ProviderFailure,
     StreamCut,
+    decode_json,
     error_for_status,
     one_line,
     parse_duration,
@@ -158,10 +159,7 @@ class GeminiProvider(Provider):
         return texts
 
     def _json(self, text: str) -> Any:
-        try:
-            return json.loads(text)
-        except ValueError:
-            raise MalformedReply(self.name, f"not JSON: {one_line(text, 80)!r}") from None
+        return decode_json(self.name, text)
 
     @staticmethod
     def _note_usage(meta: Any, state: StreamState) -> None:

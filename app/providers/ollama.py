@@ -7,7 +7,6 @@ Connection refused means "Ollama not detected", which is an answer, not an error
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
@@ -25,6 +24,7 @@ from app.providers.errors import (
     ProviderFailure,
     ServerError,
     StreamCut,
+    decode_json,
     error_for_status,
     one_line,
     read_error_body,
@@ -162,12 +162,7 @@ class OllamaProvider(Provider):
         return content, done
 
     def _json(self, text: str) -> dict[str, Any]:
-        try:
-            payload = json.loads(text)
-        except ValueError:
-            raise MalformedReply(self.name, f"not JSON: {one_line(text, 80)!r}") from None
-        if not isinstance(payload, dict):
-            raise MalformedReply(self.name, "a line is not a JSON object")
+        payload: dict[str, Any] = decode_json(self.name, text, object_named="a line")
         return payload
 
     def _translate(self, status: int | None, data: Any, text: str) -> ProviderFailure:

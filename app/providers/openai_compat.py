@@ -16,6 +16,7 @@ from app.providers.errors import (
     ModelNotFound,
     ProviderFailure,
     StreamCut,
+    decode_json,
     error_for_status,
     one_line,
     parse_rate_limit_headers,
@@ -148,12 +149,7 @@ class OpenAICompatProvider(Provider):
         return content
 
     def _json(self, text: str) -> dict[str, Any]:
-        try:
-            payload = json.loads(text)
-        except ValueError:
-            raise MalformedReply(self.name, f"not JSON: {one_line(text, 80)!r}") from None
-        if not isinstance(payload, dict):
-            raise MalformedReply(self.name, "the reply is not a JSON object")
+        payload: dict[str, Any] = decode_json(self.name, text, object_named="the reply")
         return payload
 
     @staticmethod
