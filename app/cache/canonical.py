@@ -13,21 +13,27 @@ from __future__ import annotations
 import re
 
 from app.cache.lexicon import CASE_SENSITIVE, CLASSES, NUMBER_WORDS, PHRASES
-from app.cache.text import segments
+from app.cache.text import plain_prose, segments
 
 __all__ = ["content_words", "embedding_text"]
 
 _LEAD = re.compile(
     r"""^\s*
     (?:(?:please|kindly|hey|hi)[\s,]+)?
+    (?:(?:in|using|with)\s+(?P<lead_lang>python\s*3?|javascript|typescript|rust|go|golang|java|ruby|kotlin|swift|
+       c\+\+|c\#|php|bash|sql)\s*,\s*)?
+    (?:(?:please|kindly)[\s,]+)?
     (?:(?:can|could|would|will)\s+you\s+(?:please\s+)?
       |i\s+(?:need|want|would\s+like)\s+(?:you\s+to\s+)?
       |help\s+me\s+(?:to\s+)?
       |how\s+(?:do|can|should|would|could)\s+(?:i|you|we|one)\s+
       |how\s+to\s+
       |let'?s\s+)?
-    (?:(?:write|create|implement|make|build|code|give\s+me|show\s+me|define|develop|produce|generate|provide)
-       (?:\s+me)?\s+)?
+    (?:(?:write|implement|code|give\s+me|show\s+me|develop|provide)(?:\s+me)?\s+
+      |(?:create|make|build|define|produce|generate)(?:\s+me)?\s+(?=(?:(?:a|an|the|some)\s+)?(?:(?:small|simple|short|quick|little|new)\s+)?
+        (?:(?:python|javascript|typescript|rust|go|golang|java|ruby|kotlin|swift|c\+\+|c\#|c|php|sql)\s+)?
+        (?:function|method|program|script|snippet|routine|code|procedure|utility|helper|one-liner|class|interface
+          |struct|enum|regex|query|dockerfile)s?\b))?
     (?:(?:a|an|the|some)\s+)?
     (?:(?:small|simple|short|quick|little|new)\s+)?
     (?P<lang>(?:python|javascript|typescript|rust|go|golang|java|ruby|kotlin|swift|c\+\+|c\#|c|php|sql)\s+)?
@@ -51,8 +57,6 @@ _SYNONYMS = {
     "tell": "check",
     "tests": "check",
     "test": "check",
-    "verifies": "check",
-    "verify": "check",
     "decides": "check",
     "decide": "check",
     "checks": "check",
@@ -74,7 +78,47 @@ _SYNONYMS = {
     "gives": "return",
     "yields": "return",
     "outputs": "return",
-    "produces": "return",
+    "produces": "generate",
+    "produce": "generate",
+    "producing": "generate",
+    "loads": "read",
+    "load": "read",
+    "loading": "read",
+    "retrieves": "return",
+    "retrieve": "return",
+    "retrieving": "return",
+    "fetches": "return",
+    "fetch": "return",
+    "fetching": "return",
+    "obtains": "return",
+    "obtain": "return",
+    "selects": "return",
+    "select": "return",
+    "performs": "send",
+    "perform": "send",
+    "performing": "send",
+    "sending": "send",
+    "sends": "send",
+    "clones": "copy",
+    "clone": "copy",
+    "cloning": "copy",
+    "copies": "copy",
+    "excluding": "except",
+    "excludes": "except",
+    "exports": "writes",
+    "export": "write",
+    "exporting": "writing",
+    "reformats": "convert",
+    "reformat": "convert",
+    "consists": "contain",
+    "consist": "contain",
+    "consisting": "contain",
+    "comprises": "contain",
+    "vertex": "node",
+    "vertices": "nodes",
+    "latest": "recent",
+    "newest": "recent",
+    "today": "current",
     "biggest": "largest",
     "deletes": "remove",
     "delete": "remove",
@@ -131,6 +175,25 @@ _SYNONYMS = {
     "item": "element",
 }
 _WORD = re.compile(r"[A-Za-z]+")
+_HYPHEN = re.compile(r"(?<=[A-Za-z0-9])-(?=[A-Za-z])")
+# Multi-word ways of saying one word.
+_PHRASES = {
+    "made up of": "containing",
+    "made of": "containing",
+    "composed of": "containing",
+    "how many": "count",
+    "gives back": "returns",
+    "give back": "return",
+    "hand back": "return",
+    "a single": "one",
+}
+_PHRASE_SYNONYMS = re.compile(
+    r"\b(?:" + "|".join(re.escape(key).replace(r"\ ", r"\s+") for key in _PHRASES) + r")\b", re.IGNORECASE
+)
+
+
+def _phrase_synonym(match: re.Match[str]) -> str:
+    return _PHRASES[re.sub(r"\s+", " ", match.group(0).lower())]
 
 
 def _synonym_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
@@ -165,7 +228,8 @@ def content_words(prompt: str) -> tuple[str, ...]:
     words: list[str] = []
     for is_prose, text in _canonical_parts(prompt, drop_lexicon=True)[0]:
         if is_prose:
-            words.extend(_stem(word) for word in re.findall(r"[a-z][a-z_]*", text) if word not in _STOP)
+            # One letter alone (`e.g.`, `a C implementation`, `x squared`) is never the content.
+            words.extend(_stem(word) for word in re.findall(r"[a-z][a-z_]+", text) if word not in _STOP)
     return tuple(word for word in words if word not in _STOP)
 
 
@@ -177,11 +241,13 @@ def _canonical_parts(prompt: str, *, drop_lexicon: bool = False) -> tuple[list[t
         if segment.kind != "prose":
             parts.append((False, segment.text))
             continue
-        text = segment.text
+        # Hyphens between words split them (`base64-encode`, `gzip-compress`): lexicon phrases match
+        # with a space or a hyphen alike.
+        text = _HYPHEN.sub(" ", _PHRASE_SYNONYMS.sub(_phrase_synonym, plain_prose(segment.text)))
         if index == 0:
             lead = _LEAD.match(text)
             if lead:
-                language = (lead.group("lang") or "").strip()
+                language = (lead.group("lang") or lead.group("lead_lang") or "").strip()
                 text = text[lead.end() :]
         trailing = _TRAILING_LANGUAGE.search(text)
         if trailing:

@@ -23,8 +23,8 @@ from app.cache.lexicon import (
     PHRASES,
     VERB_CLASSES,
 )
-from app.cache.relations import DETERMINERS, links, stem
-from app.cache.text import Segment, segments
+from app.cache.relations import DETERMINERS, links, sides, stem
+from app.cache.text import Segment, plain_prose, segments
 
 __all__ = ["Features", "extract_features"]
 
@@ -75,8 +75,99 @@ _LANGUAGE_AFTER = frozenset(
     ]
 )
 _NAMING = frozenset({"named", "called", "def", "class"})
+# Words that follow `class` or `called` without being a name (`a class called Person`, `class in Python`).
+_NOT_NAMES = frozenset(
+    [
+        "called",
+        "named",
+        "that",
+        "which",
+        "with",
+        "in",
+        "for",
+        "of",
+        "to",
+        "and",
+        "or",
+        "having",
+        "whose",
+        "where",
+        "is",
+        "a",
+        "an",
+        "the",
+        "method",
+        "methods",
+        "function",
+        "attribute",
+        "attributes",
+        "instance",
+    ]
+)
 _MAX_PHRASE = 4
 _SCALES = frozenset({"hundred", "thousand", "million", "billion"})
+_LIST_VERBS = frozenset({"list", "lists", "listing"})
+_NOT_COUNTS = frozenset({("single", "a"), ("one", "into")})
+_LIST_OBJECTS = frozenset({"all", "every", "each", "the", "any", "its", "their", "available", "out"})
+# Upper-case words that are common abbreviations, not names (`an HTTP request`, `an LRU cache`).
+_ACRONYMS = frozenset(
+    [
+        "HTTP",
+        "HTTPS",
+        "URL",
+        "URI",
+        "API",
+        "REST",
+        "JSON",
+        "CSV",
+        "TSV",
+        "XML",
+        "HTML",
+        "CSS",
+        "SQL",
+        "UUID",
+        "ID",
+        "IP",
+        "TCP",
+        "UDP",
+        "DNS",
+        "LRU",
+        "LFU",
+        "DFS",
+        "BFS",
+        "GCD",
+        "LCM",
+        "AM",
+        "PM",
+        "UTC",
+        "GMT",
+        "ISO",
+        "ASCII",
+        "UTF",
+        "PDF",
+        "PNG",
+        "JPEG",
+        "GIF",
+        "CLI",
+        "GUI",
+        "OS",
+        "IO",
+        "CPU",
+        "RAM",
+        "OK",
+        "YAML",
+        "TOML",
+        "JWT",
+        "SSH",
+        "FTP",
+        "SMTP",
+        "AWS",
+        "GCP",
+        "DOM",
+        "JS",
+        "TS",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -90,6 +181,9 @@ class Features:
     content: tuple[str, ...] = ()  # canonical content words, in order (canonical.py)
     tokens: frozenset[str] = field(default_factory=frozenset)  # every prose word and number, stemmed
     pairs: frozenset[tuple[str, str]] = field(default_factory=frozenset)  # adjacent tokens (`python dict`)
+    sources: frozenset[str] = field(default_factory=frozenset)  # words before `to`, after `from`
+    targets: frozenset[str] = field(default_factory=frozenset)  # words after `to`, before `from`
+    literals: tuple[str, ...] = ()  # quoted strings in order (`'foo' with 'bar'` vs `'bar' with 'foo'`)
 
 
 @dataclass
@@ -106,6 +200,8 @@ class _Builder:
     negations: int = 0
     words: set[str] = field(default_factory=set)
     links: set[tuple[str, str, str]] = field(default_factory=set)
+    sources: set[str] = field(default_factory=set)
+    targets: set[str] = field(default_factory=set)
     tokens: set[str] = field(default_factory=set)
     pairs: set[tuple[str, str]] = field(default_factory=set)
 
@@ -144,12 +240,15 @@ def extract_features(prompt: str) -> Features:
         content=content_words(prompt),
         tokens=frozenset(builder.tokens),
         pairs=frozenset(builder.pairs),
+        sources=frozenset(builder.sources - builder.targets),
+        targets=frozenset(builder.targets - builder.sources),
+        literals=tuple(item.text for item in builder.items if item.key[0] == "quoted"),
     )
 
 
 def _add_segment(builder: _Builder, segment: Segment) -> None:
     if segment.kind == "prose":
-        _add_prose(builder, segment.content)
+        _add_prose(builder, plain_prose(segment.content))
     elif segment.kind == "quote":
         builder.feature("quoted", segment.content)
     elif segment.kind == "inline":
@@ -195,6 +294,9 @@ def _add_code(builder: _Builder, code: str) -> None:
 def _add_prose(builder: _Builder, text: str) -> None:
     found, pairs = links(text)
     builder.links.update(found)
+    source, target = sides(text)
+    builder.sources.update(source)
+    builder.targets.update(target)
     builder.pairs.update(pairs)
     builder.tokens.update(stem(word) for word in re.findall(r"[\w+#]+", text.lower()))
     tokens = [(match.lastgroup or "", match.group(0), match.end()) for match in _TOKEN.finditer(text)]
@@ -222,10 +324,10 @@ def _take(builder: _Builder, tokens: list[tuple[str, str, int]], index: int, tex
     call = text[end : end + 1] == "("
     if kind == "word":
         builder.words.add(lower)
-    if not call:
-        taken = _phrase(builder, tokens, index)
-        if taken:
-            return index + taken
+    previous = tokens[index - 1][1].lower() if index else ""
+    taken = _plain_word(builder, tokens, index) or (0 if call else _phrase(builder, tokens, index))
+    if taken:
+        return index + taken
     if kind == "number" or (kind == "word" and lower in NUMBER_WORDS):
         return _number_run(builder, tokens, index)
     if kind == "op" or lower in CONNECTIVES:
@@ -234,12 +336,31 @@ def _take(builder: _Builder, tokens: list[tuple[str, str, int]], index: int, tex
     if kind == "word" and (lower in NEGATIONS or lower.endswith(("n't", "n\u2019t"))):
         builder.negations += 1
         return index + 1
-    previous = tokens[index - 1][1].lower() if index else ""
-    if kind == "word" and (call or previous in _NAMING or _looks_like_identifier(raw)):
+    if kind == "word" and (call or _named(raw, previous) or _looks_like_identifier(raw)):
         builder.feature("identifier", raw)
     else:
         builder.items.append(_Item("word", lower))
     return index + 1
+
+
+def _named(raw: str, previous: str) -> bool:
+    """The word after `named`/`called`/`def`/`class` is a name, unless it is an ordinary word (`a class
+    called Person`, `a class in Python`); after `class`, only a capitalised one."""
+    if previous not in _NAMING or raw.lower() in _NOT_NAMES:
+        return False
+    return previous != "class" or raw[:1].isupper()
+
+
+def _plain_word(builder: _Builder, tokens: list[tuple[str, str, int]], index: int) -> int:
+    """Words that look like class members or counts but are not here: `lists all files` (the verb,
+    not the type), `into a single list` / `into one list` (no count)."""
+    lower = tokens[index][1].lower()
+    previous = tokens[index - 1][1].lower() if index else ""
+    following = tokens[index + 1][1].lower() if index + 1 < len(tokens) else ""
+    if (lower in _LIST_VERBS and following in _LIST_OBJECTS) or (lower, previous) in _NOT_COUNTS:
+        builder.items.append(_Item("word", lower))
+        return 1
+    return 0
 
 
 def _phrase(builder: _Builder, tokens: list[tuple[str, str, int]], index: int) -> int:
@@ -311,6 +432,8 @@ def _number(raw: str) -> str:
 
 
 def _looks_like_identifier(word: str) -> bool:
+    if word in _ACRONYMS:
+        return False
     if "_" in word.strip("_") or "." in word or any(char.isdigit() for char in word):
         return True
     if re.search(r"[a-z][A-Z]", word):
@@ -330,11 +453,11 @@ def _assign_roles(items: list[_Item]) -> None:
         ahead = index + 1
         while ahead < len(items) and items[ahead].kind == "word" and items[ahead].text in DETERMINERS:
             ahead += 1
-        marked = False
+        target = ahead < len(items) and items[ahead].kind in ("word", "feature", "number")
         while ahead < len(items) and _takes_role(items[ahead]):
             items[ahead].roles.add(role)
-            marked, ahead = True, ahead + 1
-        if not marked or role != "dst":
+            ahead += 1
+        if not target or role != "dst":
             continue
         for back in range(index - 1, max(-1, index - 5), -1):
             if items[back].kind in ("punct", "conn"):

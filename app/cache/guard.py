@@ -42,7 +42,6 @@ _FREE_WORDS = frozenset(
         "generate",
         "convert",
         "among",
-        "count",
         "total",
         "make",
         "get",
@@ -89,8 +88,50 @@ _FREE_WORDS = frozenset(
         "short",
         "long-form",
         "s",
+        # Elaborations that restate what the other prompt's terms already say (`a temperature from
+        # Celsius`, `a SQL query`, `a datetime object`) and discourse words (`gives back`, `the answer is`).
+        "temperature",
+        "weight",
+        "distance",
+        "query",
+        "statement",
+        "object",
+        "field",
+        "property",
+        "attribute",
+        "following",
+        "below",
+        "back",
+        "answer",
+        "need",
+        "needs",
+        "piece",
+        "whenever",
+        "together",
+        "too",
+        "made",
+        "having",
+        "called",
+        "named",
+        "represented",
+        "representing",
+        "example",
+        "instance",
+        "accept",
+        "accepts",
+        "want",
+        "way",
+        "possible",
+        "able",
+        "search",
+        "lie",
+        "equal",
+        "equals",
     ]
 )
+_GENERIC_TYPES = frozenset({"number", "string", "sentence", "file"})
+# Loose classes whose value, named by one prompt only, is still the action it asks for (`removes`).
+_ACTION_CLASSES = frozenset({"mutation"})
 _NEGATING_PREFIXES = ("non", "un", "in", "im", "ir", "il", "dis")
 
 
@@ -110,16 +151,9 @@ def check_prompts(new: str, cached: str) -> GuardResult:
 
 
 def compare_features(a: Features, b: Features) -> GuardResult:
-    reasons: list[str] = []
-    for cls in sorted(set(a.terms) | set(b.terms)):
-        term_class = CLASSES.get(cls)
-        default = {term_class.default} if term_class is not None and term_class.default else set()
-        left, right = set(a.terms.get(cls, ())) or default, set(b.terms.get(cls, ())) or default
-        if left == right:
-            continue
-        if term_class is not None and term_class.loose and not (left and right):
-            continue
-        reasons.append(f"{cls}: {_show(left)} vs {_show(right)}")
+    reasons, loose_a, loose_b = _class_reasons(a, b)
+    if a.literals != b.literals and sorted(a.literals) == sorted(b.literals):
+        reasons.append(f"direction: quoted {_show(a.literals)} vs {_show(b.literals)}")
     if a.numbers != b.numbers:
         reasons.append(f"numbers: {_show(a.numbers)} vs {_show(b.numbers)}")
     if a.negations != b.negations:
@@ -129,10 +163,42 @@ def compare_features(a: Features, b: Features) -> GuardResult:
             role_a, role_b = "/".join(sorted(a.roles[key])), "/".join(sorted(b.roles[key]))
             reasons.append(f"direction: {key[1]} is {role_a} vs {role_b}")
     reasons.extend(_swapped_links(a, b))
-    reasons.extend(_wording(a.content, b.content))
+    swapped_out, swapped_in = a.sources & b.targets, a.targets & b.sources
+    if swapped_out and swapped_in:  # `status codes to reason phrases` vs `reason phrases to status codes`
+        reasons.append(f"direction: {_show(swapped_out)} to {_show(swapped_in)} vs the reverse")
+    reasons.extend(_wording(a.content, b.content, loose_a, loose_b))
     for word, base in _negated_pairs(a.words, b.words) + _negated_pairs(b.words, a.words):
         reasons.append(f"negation: {word!r} vs {base!r}")
     return GuardResult(not reasons, tuple(reasons))
+
+
+def _class_reasons(a: Features, b: Features) -> tuple[list[str], list[str], list[str]]:
+    """Class-by-class differences; and the values of action classes only one prompt names (compared
+    as wording: `counts` vs `removes`)."""
+    reasons: list[str] = []
+    loose_a: list[str] = []  # values of loose classes only one prompt names: compared as wording
+    loose_b: list[str] = []
+    for cls in sorted(set(a.terms) | set(b.terms)):
+        term_class = CLASSES.get(cls)
+        default = {term_class.default} if term_class is not None and term_class.default else set()
+        left, right = set(a.terms.get(cls, ())) or default, set(b.terms.get(cls, ())) or default
+        if left == right:
+            continue
+        if term_class is not None and term_class.loose and not (left and right):
+            if cls in _ACTION_CLASSES:
+                loose_a.extend(sorted(left))
+                loose_b.extend(sorted(right))
+            continue
+        if cls == "identifier":
+            # A name one prompt marks (`interface named User`) and the other only mentions (`a User`).
+            left = {name for name in left if name.lower() not in b.words}
+            right = {name for name in right if name.lower() not in a.words}
+            if not left and not right:
+                continue
+        if cls == "type" and _implied_type(left, right):
+            continue
+        reasons.append(f"{cls}: {_show(left)} vs {_show(right)}")
+    return reasons, loose_a, loose_b
 
 
 def _swapped_links(a: Features, b: Features) -> list[str]:
@@ -154,14 +220,21 @@ def _swapped_links(a: Features, b: Features) -> list[str]:
     return []
 
 
-def _wording(a: tuple[str, ...], b: tuple[str, ...]) -> list[str]:
+def _wording(a: tuple[str, ...], b: tuple[str, ...], loose_a: list[str], loose_b: list[str]) -> list[str]:
     """Content words (canonical wording, lexicon words aside): one swapped for another (`names` vs
     `ages`), one added that paraphrases do not add (`the length of the longest` vs `the longest`), or
     the same words in another arrangement (`strips tags but keeps text` vs `strips text but keeps tags`)."""
     only_a = sorted({word for word in a if not any(_related(word, other) for other in b)})
     only_b = sorted({word for word in b if not any(_related(word, other) for other in a)})
-    if only_a and only_b:
-        return [f"wording: {_show(only_a)} vs {_show(only_b)}"]
+    # A value of a loose class one prompt names (`removes`) counts against a word only the other has
+    # (`counts`): one action swapped for another. Named alone, it is a detail paraphrases add.
+    swap_a = [word for word in only_a + loose_a if not any(_related(word, other) for other in loose_b)]
+    swap_b = [word for word in only_b + loose_b if not any(_related(word, other) for other in loose_a)]
+    # `make` vs `convert`: two words paraphrases use for the same step. A loose class's value (`remove`)
+    # is an action, never free.
+    every_free = not (loose_a or loose_b) and all(word in _FREE_WORDS for word in swap_a + swap_b)
+    if (only_a or only_b) and swap_a and swap_b and not every_free:
+        return [f"wording: {_show(swap_a)} vs {_show(swap_b)}"]
     added = [word for word in only_a + only_b if word not in _FREE_WORDS]
     if added:
         return [f"wording: {_show(added)} only in one"]
@@ -175,6 +248,13 @@ def _wording(a: tuple[str, ...], b: tuple[str, ...]) -> list[str]:
     return []
 
 
+def _implied_type(left: set[str], right: set[str]) -> bool:
+    """`every prime below 100` vs `prime numbers`, `camelCase` vs `a camelCase string`: a generic type
+    one prompt names where the other names no type at all."""
+    named = left or right
+    return not (left and right) and named <= _GENERIC_TYPES
+
+
 def _successors(words: tuple[str, ...]) -> dict[str, set[str]]:
     following: dict[str, set[str]] = {}
     for first, second in itertools.pairwise(words):
@@ -186,8 +266,18 @@ def _successors(words: tuple[str, ...]) -> dict[str, set[str]]:
 def _related(a: str, b: str) -> bool:
     """Forms of one word (`convert`/`conversion`, `parse`/`parser`): the shorter is a prefix of the
     longer, or both share their first six letters."""
+    a, b = _root(a), _root(b)
     short, long = sorted((a, b), key=len)
     return long.startswith(short if len(short) <= 6 else short[:6])
+
+
+def _root(word: str) -> str:
+    """`merging` -> `merg`, `joined` -> `join`, `merge` -> `merg`: enough to pair forms of a word."""
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    return word[:-1] if word.endswith("e") and len(word) > 3 else word
 
 
 def _negated_pairs(words: frozenset[str], other: frozenset[str]) -> list[tuple[str, str]]:

@@ -140,8 +140,6 @@ FILLERS: frozenset[tuple[str, ...]] = frozenset(
         "make sure",
         "the same",
         "not only",
-        "number of",
-        "the number of",
         "a number of",
         "any number of",
         "e g",

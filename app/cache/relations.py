@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterable
 
 from app.cache.lexicon import NEGATIONS, NUMBER_WORDS
 
-__all__ = ["DETERMINERS", "links", "stem"]
+__all__ = ["DETERMINERS", "links", "sides", "stem"]
 
 # Words whose two sides are ordered (`replace tabs with spaces`, `sort by name then age`).
 _LINKS = frozenset(
@@ -93,7 +94,9 @@ DETERMINERS = frozenset(
 def links(text: str) -> tuple[set[tuple[str, str, str]], set[tuple[str, str]]]:
     """(left, link, right) for the words around an ordering word (`2 to the power of n`), determiners
     and counts (`two queues`) skipped."""
-    raw = [word for word in re.findall(r"[\w+#]+", text.lower()) if word not in DETERMINERS]
+    # `by length, then by name`: the order of the keys is what `then` links.
+    text = re.sub(r"\b(?:and\s+)?then\s+by\b", "then", text.lower())
+    raw = [word for word in re.findall(r"[\w+#]+", text) if word not in DETERMINERS]
     words = [
         word
         for index, word in enumerate(raw)
@@ -117,3 +120,42 @@ def _content(word: str) -> bool:
 
 def stem(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+_TARGET_LINKS = frozenset(["to", "into"])
+_SOURCE_LINKS = frozenset(["from"])
+_SIDE_STOP = _LINK_STOP | DETERMINERS | frozenset(["it", "them", "each", "one", "given", "a", "an"])
+_SIDE_WORDS = 3
+
+
+def sides(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Words on the source side and on the target side of `to`/`into`/`from` (`map status codes to
+    reason phrases`: {status, code} -> {reason, phrase}), up to three on each side, within the clause.
+    Words a prompt puts on both sides (`a list of strings to a list of ints`) are left out."""
+    source: set[str] = set()
+    target: set[str] = set()
+    for clause in re.split(r"[.,;:!?()\n]", text.lower()):
+        words = re.findall(r"[a-z][\w+#]*", clause)
+        for index, word in enumerate(words):
+            if word not in _TARGET_LINKS and word not in _SOURCE_LINKS:
+                continue
+            before = _side(reversed(words[:index]))
+            after = _side(words[index + 1 :])
+            if word in _TARGET_LINKS:
+                source.update(before)
+                target.update(after)
+            else:
+                source.update(after)
+                target.update(before)
+    both = source & target
+    return frozenset(source - both), frozenset(target - both)
+
+
+def _side(words: Iterable[str]) -> list[str]:
+    taken: list[str] = []
+    for word in words:
+        if word in _LINKS or word in NEGATIONS or len(taken) == _SIDE_WORDS:
+            break
+        if word not in _SIDE_STOP and word not in NUMBER_WORDS:
+            taken.append(stem(word))
+    return taken

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["Segment", "SegmentKind", "normalize_prompt", "segments"]
+__all__ = ["Segment", "SegmentKind", "normalize_prompt", "plain_prose", "segments"]
 
 SegmentKind = Literal["prose", "quote", "inline", "code"]
 
@@ -26,10 +26,28 @@ _SPAN = re.compile(
     r"|(?P<dq>\"[^\"\n]{0,400}\")"
     r"|(?P<cdq>“[^”\n]{0,400}”)"
     r"|(?P<sq>(?<![\w'])'(?=\S)[^'\n]{0,400}(?<=\S)'(?!\w))"
+    r"|(?P<psq>(?<![\w'])'[^\w'\n]{1,12}'(?!\w))"  # separators: `', '`, `' | '`, `' '`
     "|(?P<csq>(?<!\\w)\u2018[^\u2019\n]{0,400}\u2019)"
 )
 _CAPITALISED = re.compile(r"(?<![\w.])[A-Z][a-z]+\b(?![.(]\w|\()")
 _CODE_MARKERS = ("(", "=", "def ", "import ", "class ", ">>>")
+
+
+_PLAIN = (
+    (re.compile(r"\b(?:e\.g|i\.e|etc|vs)\.", re.IGNORECASE), " "),
+    (re.compile(r"\b(ca)n['\u2019]t\b", re.IGNORECASE), r"\1nnot"),
+    (re.compile(r"\b(w)on['\u2019]t\b", re.IGNORECASE), r"\1ill not"),
+    (re.compile(r"(?<=[a-z])n['\u2019]t\b", re.IGNORECASE), " not"),
+    (re.compile(r"(?<=[A-Za-z])['\u2019]s\b"), ""),  # possessive: `a file's hash` is `a file hash`
+)
+
+
+def plain_prose(text: str) -> str:
+    """Prose without what only spelling varies: `e.g.`, contractions (`don't` -> `do not`), possessive
+    `'s`. Applied to prose segments only; quotes and code stay as written."""
+    for pattern, replacement in _PLAIN:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 @dataclass(frozen=True)

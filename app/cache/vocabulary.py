@@ -51,7 +51,11 @@ objective_c: objective-c | objective c
 = haskell elixir erlang clojure lua julia r dart zig
 bash: bash | shell script | zsh
 = powershell
-sql: sql | mysql | postgresql | postgres | sqlite
+sql: sql | ansi sql | standard sql
+postgresql: postgresql | postgres | psql | pl/pgsql | plpgsql
+= mysql mariadb sqlite
+tsql: t-sql | tsql | sql server | mssql | microsoft sql server
+oracle: oracle | pl/sql | plsql
 = matlab fortran cobol
 assembly: assembly | asm
 [human_language default=english]
@@ -153,8 +157,10 @@ least_frequent: least frequent | least common | least frequently | rarest
 [compare]
 gt: greater than | more than | larger than | bigger than | higher than | above | exceeds | exceeding | >
 lt: less than | fewer than | smaller than | lower than | below | <
-ge: at least | greater than or equal to | no less than | not less than | >= | ≥
-le: at most | less than or equal to | no more than | not more than | <= | ≤
+ge: at least | greater than or equal to | no less than | not less than | or more | or greater | or higher
+    | or above | >= | ≥
+le: at most | less than or equal to | no more than | not more than | or less | or fewer | or lower
+    | or below | <= | ≤
 eq: equal to | ==
 ne: not equal to | different from | != | ≠
 [parity]
@@ -201,9 +207,12 @@ down: down | downward | downwards | floor
 [bound]
 upper: upper bound
 lower: lower bound
+[amount]
+count: count | counts | counting | counted | number of | how many | total number of | word count
 [quantifier loose]
 all: all | every
 any: any | at least one | some
+only: only | solely | nothing but
 [letters]
 vowel: vowel | vowels
 consonant: consonant | consonants
@@ -261,7 +270,7 @@ mean: mean | average | avg | arithmetic mean
 = median mode variance
 stdev: standard deviation | stdev | std
 percentile: percentile | quantile | quartile
-sum: sum | add up | adds up | adding up | sum up | sums up
+sum: sum | sums | add up | adds up | adding up | sum up | sums up | summing
 = product
 [power]
 square: square | squares | squared
@@ -297,7 +306,8 @@ radius: radius | radii
 = diameter
 [library]
 = numpy pandas scipy requests urllib httpx aiohttp asyncio threading multiprocessing itertools functools
-= collections regex flask django fastapi sqlalchemy pytest unittest matplotlib seaborn tensorflow
+regex: regex | regexes | regexp | regular expression | regular expressions
+= collections flask django fastapi sqlalchemy pytest unittest matplotlib seaborn tensorflow
 = pytorch torch sklearn react vue angular jquery express lodash tokio serde boost stl linq
 [stream]
 stdin: stdin | standard input

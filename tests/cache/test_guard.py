@@ -97,3 +97,120 @@ def test_features_of_a_code_prompt_include_its_docstring() -> None:
     assert features.numbers == ("2", "2", "3", "5")  # "two", then the example
     assert "code" in features.terms
     assert not check_prompts(stub, stub.replace("5\n", "6\n")).ok
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        # SQL dialects are languages of their own
+        (
+            "Write a PostgreSQL query that returns the current date.",
+            "Write a MySQL query that returns the current date.",
+        ),
+        # a source that is a class member, a target that is a plain word
+        (
+            "Convert a Unix timestamp to a datetime in Python",
+            "Convert a datetime to a Unix timestamp in Python",
+        ),
+        # plain words on either side of `to`
+        (
+            "Map HTTP status codes to reason phrases in a Python dict.",
+            "Map reason phrases to HTTP status codes in a Python dict.",
+        ),
+        (
+            "Write a function that maps each letter to its position in the alphabet.",
+            "Write a function that maps each position in the alphabet to its letter.",
+        ),
+        # the same quoted strings in the other order
+        (
+            "Replace every occurrence of 'foo' with 'bar' in a file using sed.",
+            "Replace every occurrence of 'bar' with 'foo' in a file using sed.",
+        ),
+        # separators are quoted strings too
+        (
+            "Join a list of strings with ', ' as the separator.",
+            "Join a list of strings with ' | ' as the separator.",
+        ),
+        # sort keys in order
+        (
+            "Sort a list of strings by length, then alphabetically.",
+            "Sort a list of strings alphabetically, then by length.",
+        ),
+        # quantifiers: only vs at least one; counts vs the things
+        (
+            "Check whether a string contains only letters.",
+            "Check whether a string contains at least one letter.",
+        ),
+        (
+            "Return the number of lines in a file that match a regex.",
+            "Return the lines in a file that match a regex.",
+        ),
+        # one action for another, where one of them is a loose class member
+        (
+            "Write a Python function that counts the vowels in a string.",
+            "Write a Python function that removes the vowels from a string.",
+        ),
+        ("Create a git branch named feature.", "Delete a git branch named feature."),
+        (
+            "Write a Python function that hashes a password with bcrypt.",
+            "Write a Python function that verifies a password against a bcrypt hash.",
+        ),
+        ("Parse a 'YYYY-MM-DD' string into a date object.", "Format a date object as a 'YYYY-MM-DD' string."),
+        # a count stays a count when written in words
+        ("Return users who have at least one order.", "Return users who have exactly one order."),
+    ],
+)
+def test_held_out_near_misses_are_rejected(first: str, second: str) -> None:
+    assert not check_prompts(second, first).ok
+    assert not check_prompts(first, second).ok
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Base64-encode a string in Python", "How do I encode a string as base64 in Python?"),
+        (
+            "Write a function that merges two sorted arrays.",
+            "Implement a function merging two sorted arrays.",
+        ),
+        (
+            "Write a regex that finds all numbers in a string.",
+            "Give me a regular expression that finds every number in a string.",
+        ),
+        (
+            "Write a Python function that computes the SHA-256 hash of a file.",
+            "How do I compute a file's SHA-256 hash with a Python function?",
+        ),
+        (
+            "Return the lines of a file that do not match a regex.",
+            "Return the lines of a file which don't match a regex.",
+        ),
+        (
+            "Write a Kotlin data class Person with name and age.",
+            "Create a Kotlin data class called Person having name and age properties.",
+        ),
+        (
+            "Write a SQL query that returns customers with at least 3 orders.",
+            "Give me a SQL query that finds the customers who have 3 or more orders.",
+        ),
+        (
+            "Write a function that flattens a list of lists.",
+            "Create a function to flatten a list of lists into a single list.",
+        ),
+        (
+            "Write a Python function that converts Celsius to Fahrenheit.",
+            "Please write a Python function to convert a temperature from Celsius into Fahrenheit.",
+        ),
+        ("Find all hidden files in a directory", "How do I list all the hidden files in a directory?"),
+        (
+            "Write a Python function that returns all prime numbers less than 100.",
+            "Write a Python function which returns every prime below 100.",
+        ),
+        (
+            "Write a Python function that reads a YAML file and returns a dict.",
+            "Create a Python function to load a YAML file and return it as a dict.",
+        ),
+    ],
+)
+def test_held_out_paraphrases_pass(first: str, second: str) -> None:
+    assert check_prompts(second, first).ok, check_prompts(second, first).reasons
