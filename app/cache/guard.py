@@ -9,9 +9,12 @@ similarity only proposes; the guard decides. It compares what each prompt names,
 - the number of negations (`repeating` vs `non-repeating`, `using` vs `without using`);
 - roles around direction words (`A to B` vs `B to A`): a thing that is the source in one prompt and the
   target in the other;
+- the words on either side of `to`/`into`/`from` (`status codes to reason phrases` vs the reverse), and
+  the order of the quoted strings (`'foo' with 'bar'` vs `'bar' with 'foo'`);
 - a word in one prompt whose negated form (`sorted`/`unsorted`, `valid`/`invalid`) is in the other;
 - a content word swapped for another (`the names of people` vs `the ages of people`), after the request
   wording is made canonical: paraphrases add or drop words, a different question replaces one.
+  An action only one prompt names (`removes`) against a word only the other has (`counts`) is a swap too.
 A rejection is a miss, never an error: the guard errs towards asking the models again.
 """
 
