@@ -25,6 +25,17 @@ from app.cache.lexicon import (
 )
 from app.cache.relations import DETERMINERS, links, sides, stem
 from app.cache.text import Segment, plain_prose, segments
+from app.cache.token_words import (
+    ACRONYMS,
+    LANGUAGE_AFTER,
+    LANGUAGE_BEFORE,
+    LIST_OBJECTS,
+    LIST_VERBS,
+    NAMING,
+    NOT_COUNTS,
+    NOT_NAMES,
+    SCALES,
+)
 
 __all__ = ["Features", "extract_features"]
 
@@ -48,126 +59,7 @@ _CODE_TOKEN = re.compile(
     r"|(?P<token>\w+|[^\s\w])",
     re.DOTALL,
 )
-_ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|etc|vs)\.", re.IGNORECASE)
-# `Go`, `C`, `R` are languages only next to words that say so (`in C`, `a Go function`).
-_LANGUAGE_BEFORE = frozenset(
-    ["in", "using", "with", "for", "into", "to", "a", "an", "the", "idiomatic", "modern", "pure"]
-)
-_LANGUAGE_AFTER = frozenset(
-    [
-        "function",
-        "functions",
-        "program",
-        "programs",
-        "code",
-        "script",
-        "snippet",
-        "implementation",
-        "version",
-        "module",
-        "package",
-        "struct",
-        "language",
-        "solution",
-        "library",
-        "routine",
-        "method",
-    ]
-)
-_NAMING = frozenset({"named", "called", "def", "class"})
-# Words that follow `class` or `called` without being a name (`a class called Person`, `class in Python`).
-_NOT_NAMES = frozenset(
-    [
-        "called",
-        "named",
-        "that",
-        "which",
-        "with",
-        "in",
-        "for",
-        "of",
-        "to",
-        "and",
-        "or",
-        "having",
-        "whose",
-        "where",
-        "is",
-        "a",
-        "an",
-        "the",
-        "method",
-        "methods",
-        "function",
-        "attribute",
-        "attributes",
-        "instance",
-    ]
-)
 _MAX_PHRASE = 4
-_SCALES = frozenset({"hundred", "thousand", "million", "billion"})
-_LIST_VERBS = frozenset({"list", "lists", "listing"})
-_NOT_COUNTS = frozenset({("single", "a"), ("one", "into")})
-_LIST_OBJECTS = frozenset({"all", "every", "each", "the", "any", "its", "their", "available", "out"})
-# Upper-case words that are common abbreviations, not names (`an HTTP request`, `an LRU cache`).
-_ACRONYMS = frozenset(
-    [
-        "HTTP",
-        "HTTPS",
-        "URL",
-        "URI",
-        "API",
-        "REST",
-        "JSON",
-        "CSV",
-        "TSV",
-        "XML",
-        "HTML",
-        "CSS",
-        "SQL",
-        "UUID",
-        "ID",
-        "IP",
-        "TCP",
-        "UDP",
-        "DNS",
-        "LRU",
-        "LFU",
-        "DFS",
-        "BFS",
-        "GCD",
-        "LCM",
-        "AM",
-        "PM",
-        "UTC",
-        "GMT",
-        "ISO",
-        "ASCII",
-        "UTF",
-        "PDF",
-        "PNG",
-        "JPEG",
-        "GIF",
-        "CLI",
-        "GUI",
-        "OS",
-        "IO",
-        "CPU",
-        "RAM",
-        "OK",
-        "YAML",
-        "TOML",
-        "JWT",
-        "SSH",
-        "FTP",
-        "SMTP",
-        "AWS",
-        "GCP",
-        "DOM",
-        "JS",
-        "TS",
-    ]
-)
 
 
 @dataclass(frozen=True)
@@ -215,7 +107,7 @@ class _Builder:
 @functools.lru_cache(maxsize=4096)
 def extract_features(prompt: str) -> Features:
     builder = _Builder()
-    for segment in segments(_ABBREVIATIONS.sub(" ", prompt)):
+    for segment in segments(prompt):
         _add_segment(builder, segment)
     _assign_roles(builder.items)
     terms: dict[str, set[str]] = {}
@@ -248,7 +140,7 @@ def extract_features(prompt: str) -> Features:
 
 def _add_segment(builder: _Builder, segment: Segment) -> None:
     if segment.kind == "prose":
-        _add_prose(builder, plain_prose(segment.content))
+        _add_prose(builder, segment.content)
     elif segment.kind == "quote":
         builder.feature("quoted", segment.content)
     elif segment.kind == "inline":
@@ -292,6 +184,7 @@ def _add_code(builder: _Builder, code: str) -> None:
 
 
 def _add_prose(builder: _Builder, text: str) -> None:
+    text = plain_prose(text)
     found, pairs = links(text)
     builder.links.update(found)
     source, target = sides(text)
@@ -346,7 +239,7 @@ def _take(builder: _Builder, tokens: list[tuple[str, str, int]], index: int, tex
 def _named(raw: str, previous: str) -> bool:
     """The word after `named`/`called`/`def`/`class` is a name, unless it is an ordinary word (`a class
     called Person`, `a class in Python`); after `class`, only a capitalised one."""
-    if previous not in _NAMING or raw.lower() in _NOT_NAMES:
+    if previous not in NAMING or raw.lower() in NOT_NAMES:
         return False
     return previous != "class" or raw[:1].isupper()
 
@@ -357,7 +250,7 @@ def _plain_word(builder: _Builder, tokens: list[tuple[str, str, int]], index: in
     lower = tokens[index][1].lower()
     previous = tokens[index - 1][1].lower() if index else ""
     following = tokens[index + 1][1].lower() if index + 1 < len(tokens) else ""
-    if (lower in _LIST_VERBS and following in _LIST_OBJECTS) or (lower, previous) in _NOT_COUNTS:
+    if (lower in LIST_VERBS and following in LIST_OBJECTS) or (lower, previous) in NOT_COUNTS:
         builder.items.append(_Item("word", lower))
         return 1
     return 0
@@ -390,7 +283,7 @@ def _spelled(tokens: list[tuple[str, str, int]], index: int, cls: str) -> bool:
         return True
     before = tokens[index - 1][1].lower() if index else ""
     after = tokens[index + 1][1].lower() if index + 1 < len(tokens) else ""
-    return before in _LANGUAGE_BEFORE or after in _LANGUAGE_AFTER
+    return before in LANGUAGE_BEFORE or after in LANGUAGE_AFTER
 
 
 def _number_run(builder: _Builder, tokens: list[tuple[str, str, int]], index: int) -> int:
@@ -399,7 +292,7 @@ def _number_run(builder: _Builder, tokens: list[tuple[str, str, int]], index: in
     following = tokens[index + 1][1].lower() if index + 1 < len(tokens) else ""
     if kind == "number":
         value = float(_number(raw))
-        scale = NUMBER_WORDS.get(following, 0) if following in _SCALES else 0
+        scale = NUMBER_WORDS.get(following, 0) if following in SCALES else 0
         builder.items.append(_Item("number", "", ("number", _number(str(value * (scale or 1))))))
         return index + (2 if scale else 1)
     total, current, position = 0, 0, index
@@ -417,7 +310,7 @@ def _number_run(builder: _Builder, tokens: list[tuple[str, str, int]], index: in
         value = NUMBER_WORDS[lower]
         if value == 100:
             current = (current or 1) * 100
-        elif lower in _SCALES:
+        elif lower in SCALES:
             total, current = total + (current or 1) * value, 0
         else:
             current += value
@@ -432,7 +325,7 @@ def _number(raw: str) -> str:
 
 
 def _looks_like_identifier(word: str) -> bool:
-    if word in _ACRONYMS:
+    if word in ACRONYMS:
         return False
     if "_" in word.strip("_") or "." in word or any(char.isdigit() for char in word):
         return True

@@ -124,7 +124,7 @@ def stem(word: str) -> str:
 
 _TARGET_LINKS = frozenset(["to", "into"])
 _SOURCE_LINKS = frozenset(["from"])
-_SIDE_STOP = _LINK_STOP | DETERMINERS | frozenset(["it", "them", "each", "one", "given", "a", "an"])
+_SIDE_STOP = _LINK_STOP | DETERMINERS | frozenset(["it", "them"])
 _SIDE_WORDS = 3
 
 

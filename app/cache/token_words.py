@@ -1,0 +1,135 @@
+"""Word lists of the feature tokenizer (features.py): when `Go` or `C` is a language, which words name
+something (`class Person`) and which never do, number scale words, `list` the verb, common acronyms."""
+
+from __future__ import annotations
+
+__all__ = [
+    "ACRONYMS",
+    "LANGUAGE_AFTER",
+    "LANGUAGE_BEFORE",
+    "LIST_OBJECTS",
+    "LIST_VERBS",
+    "NAMING",
+    "NOT_COUNTS",
+    "NOT_NAMES",
+    "SCALES",
+]
+
+# `Go`, `C`, `R` are languages only next to words that say so (`in C`, `a Go function`).
+LANGUAGE_BEFORE = frozenset(
+    ["in", "using", "with", "for", "into", "to", "a", "an", "the", "idiomatic", "modern", "pure"]
+)
+LANGUAGE_AFTER = frozenset(
+    [
+        "function",
+        "functions",
+        "program",
+        "programs",
+        "code",
+        "script",
+        "snippet",
+        "implementation",
+        "version",
+        "module",
+        "package",
+        "struct",
+        "language",
+        "solution",
+        "library",
+        "routine",
+        "method",
+    ]
+)
+NAMING = frozenset({"named", "called", "def", "class"})
+# Words that follow `class` or `called` without being a name (`a class called Person`, `class in Python`).
+NOT_NAMES = frozenset(
+    [
+        "called",
+        "named",
+        "that",
+        "which",
+        "with",
+        "in",
+        "for",
+        "of",
+        "to",
+        "and",
+        "or",
+        "having",
+        "whose",
+        "where",
+        "is",
+        "a",
+        "an",
+        "the",
+        "method",
+        "methods",
+        "function",
+        "attribute",
+        "attributes",
+        "instance",
+    ]
+)
+SCALES = frozenset({"hundred", "thousand", "million", "billion"})
+LIST_VERBS = frozenset({"list", "lists", "listing"})
+NOT_COUNTS = frozenset({("single", "a"), ("one", "into")})
+LIST_OBJECTS = frozenset({"all", "every", "each", "the", "any", "its", "their", "available", "out"})
+# Upper-case words that are common abbreviations, not names (`an HTTP request`, `an LRU cache`).
+ACRONYMS = frozenset(
+    [
+        "HTTP",
+        "HTTPS",
+        "URL",
+        "URI",
+        "API",
+        "REST",
+        "JSON",
+        "CSV",
+        "TSV",
+        "XML",
+        "HTML",
+        "CSS",
+        "SQL",
+        "UUID",
+        "ID",
+        "IP",
+        "TCP",
+        "UDP",
+        "DNS",
+        "LRU",
+        "LFU",
+        "DFS",
+        "BFS",
+        "GCD",
+        "LCM",
+        "AM",
+        "PM",
+        "UTC",
+        "GMT",
+        "ISO",
+        "ASCII",
+        "UTF",
+        "PDF",
+        "PNG",
+        "JPEG",
+        "GIF",
+        "CLI",
+        "GUI",
+        "OS",
+        "IO",
+        "CPU",
+        "RAM",
+        "OK",
+        "YAML",
+        "TOML",
+        "JWT",
+        "SSH",
+        "FTP",
+        "SMTP",
+        "AWS",
+        "GCP",
+        "DOM",
+        "JS",
+        "TS",
+    ]
+)
