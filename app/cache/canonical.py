@@ -10,6 +10,7 @@ strings and code are left exactly as written.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from app.cache.lexicon import CASE_SENSITIVE, CLASSES, PHRASES
@@ -17,8 +18,15 @@ from app.cache.synonyms import PHRASES as WORD_PHRASES
 from app.cache.synonyms import STOP_WORDS, SYNONYMS
 from app.cache.text import plain_prose, segments
 
-__all__ = ["content_words", "embedding_text"]
+__all__ = ["answer_kind", "canonical_parts", "content_words", "embedding_text", "read_verbs"]
 
+# `write` asks for code (`write a function`, `using a regex, write one`) unless what follows is written
+# somewhere (`write a JSON file`, `write a list of dicts to a CSV file`): then it is the task, as `read` is.
+_TASK_WRITE = r"""(?=(?:\s+(?!(?:that|which|who|whose|where|for|in|with|using|function|method|program|script
+    |snippet|class|code|query|regex|test|routine|implementation|one\s+liner|command|expression|algorithm|utility|helper
+    |tool)s?\b)[\w.+\#'-]+){0,4}?\s+(?:to|into|out|onto|file|files|disk|stdout|stderr|stream|socket|buffer
+    |database|csv|json|yaml|xml|log|logs|console|output)\b)"""
+_REQUEST_WRITE = re.compile(r"\bwrite(?:\s+me)?\b(?!" + _TASK_WRITE + ")", re.IGNORECASE | re.VERBOSE)
 _LEAD = re.compile(
     r"""^\s*
     (?:(?:please|kindly|hey|hi)[\s,]+)?
@@ -30,35 +38,68 @@ _LEAD = re.compile(
       |help\s+me\s+(?:to\s+)?
       |how\s+(?:do|can|should|would|could)\s+(?:i|you|we|one)\s+
       |how\s+to\s+
+      |what(?:\s+is)?\s+(?:the\s+)?(?:(?:best|easiest|simplest|right|proper|correct|idiomatic)\s+)?way\s+to\s+
+      |is\s+there\s+a\s+way\s+to\s+
       |let'?s\s+)?
-    (?:(?:write|implement|code|give\s+me|show\s+me|develop|provide)(?:\s+me)?\s+
+    (?:(?:implement|code|give\s+me|show\s+me|develop|provide|write(?!"""
+    + _TASK_WRITE
+    + r"""))(?:\s+me)?\s+
       |(?:create|make|build|define|produce|generate)(?:\s+me)?\s+(?=(?:(?:a|an|the|some)\s+)?(?:(?:small|simple|short|quick|little|new)\s+)?
         (?:(?:python|javascript|typescript|rust|go|golang|java|ruby|kotlin|swift|c\+\+|c\#|c|php|sql)\s+)?
-        (?:function|method|program|script|snippet|routine|code|procedure|utility|helper|one-liner|class|interface
+        (?:function|method|program|script|snippet|routine|code|procedure|utility|helper|one\s+liner|class|interface
           |struct|enum|regex|query|dockerfile)s?\b))?
     (?:(?:a|an|the|some)\s+)?
     (?:(?:small|simple|short|quick|little|new)\s+)?
     (?P<lang>(?:python|javascript|typescript|rust|go|golang|java|ruby|kotlin|swift|c\+\+|c\#|c|php|sql)\s+)?
-    (?:(?:function|method|program|script|snippet|routine|code|procedure|utility|helper|one-liner)s?\s*
+    (?:(?:function|method|program|script|snippet|routine|code|procedure|utility|helper|one\s+liner)s?\s*
+       (?:(?:in|using)\s+(?P<fn_lang>python\s*3?|javascript|typescript|rust|go|golang|java|ruby|kotlin|swift|c\+\+|c\#|php|bash|sql)\s+)?
        (?:that|which|to|for|in\s+order\s+to|,)?\s+)?
     """,
     re.IGNORECASE | re.VERBOSE,
+)
+# `Python: how do I ...`, `git: ...`: a leading topic; a language named so is the request's language.
+_TOPIC = re.compile(r"^\s*(?P<topic>[A-Za-z][\w+#.]*(?:[ \t]+[\w+#.]+){0,2})[ \t]*:\s+")
+_LANGUAGE_NAME = re.compile(
+    r"python\s*3?|javascript|typescript|rust|go|golang|java|ruby|kotlin|swift|c\+\+|c\#|php|bash|sql",
+    re.IGNORECASE,
 )
 _TRAILING_LANGUAGE = re.compile(
     r"\s+(?:in|using|with)\s+(?P<lang>python\s*3?|javascript|typescript|rust|go|golang|java|ruby|kotlin|swift|"
     r"c\+\+|c\#|php)\b(?:\s+(?:code|language))?(?=\s*[?.!]*\s*$)",
     re.IGNORECASE,
 )
+# `... using bcrypt in a Python function?`: where the code goes, not what it does.
+_CODE_ASIDE = re.compile(
+    r"\s(?:in|with|using|as)\s+(?:a|an|one)\s+(?:(?P<lang>python\s*3?|javascript|typescript|rust|go|golang|java|ruby|kotlin|swift|c\+\+|c\#|php|bash|sql)\s+)?"
+    r"(?:function|method|script|program|snippet|one\s+liner)\b(?!\s+(?:that|which|to)\b)",
+    re.IGNORECASE,
+)
+# `list all files` asks for them as `return all files` does; `a list` (the type) is left alone.
+_LIST_VERB = re.compile(
+    r"\blist(?:s|ing)?\b(?=\s+(?:all|every|each|the|any|its|their|available|out)\b)", re.I
+)
+_PROSE_WORD = re.compile(r"(?<=[0-9])(?:st|nd|rd|th)\b|([a-z][a-z_]+)")  # `5th`: no word; `9am`: `am`
+# `change a column's name`: `rename a column`.
+_CHANGE_NAME = re.compile(r"\bchange\s+(?:the\s+|a\s+|an\s+|its\s+)?([a-z]+\s+)?name\b", re.IGNORECASE)
+_PYTHON = re.compile(r"(?:\b(?:in|using|with)\s+)?\bpython\s*3?\b")
 _DEFAULT_LANGUAGE = {"python", "python3", "python 3"}
 _WORD = re.compile(r"[A-Za-z]+")
 _HYPHEN = re.compile(r"(?<=[A-Za-z0-9])-(?=[A-Za-z])")
+# `300ms`, `10px`, `100MB`: the unit as a word of its own, as in `300 ms` (ordinals stay whole).
+_UNIT_SUFFIX = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(?!(?:st|nd|rd|th)\b)(?=[A-Za-z]+\b)")
+# Longest first (`how many times` before `how many`); a hyphen joins words as a space does.
 _PHRASE_SYNONYMS = re.compile(
-    r"\b(?:" + "|".join(re.escape(key).replace(r"\ ", r"\s+") for key in WORD_PHRASES) + r")\b", re.IGNORECASE
+    r"\b(?:"
+    + "|".join(
+        re.escape(key).replace(r"\ ", r"[\s-]+") for key in sorted(WORD_PHRASES, key=len, reverse=True)
+    )
+    + r")\b",
+    re.IGNORECASE,
 )
 
 
 def _phrase_synonym(match: re.Match[str]) -> str:
-    return WORD_PHRASES[re.sub(r"\s+", " ", match.group(0).lower())]
+    return WORD_PHRASES[re.sub(r"[\s-]+", " ", match.group(0).lower())]
 
 
 def _synonym_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
@@ -79,8 +120,10 @@ _LEXICON, _CANONICAL = _synonym_pattern()
 
 def embedding_text(prompt: str) -> str:
     """`Write a [language ]function: <task>` in plain words; quoted strings and code unchanged."""
-    parts, language = _canonical_parts(prompt)
-    body = re.sub(r"\s+", " ", "".join(text for _, text in parts)).strip(" ?.!,:")
+    parts, language = canonical_parts(prompt)
+    # `python` is the default language: `a Python dict`, `my Python class` say nothing more.
+    body = "".join(_PYTHON.sub(" ", text) if is_prose else text for is_prose, text in parts)
+    body = re.sub(r"\s+", " ", body).strip(" ?.!,:")
     body = re.sub(r"\s+([,.;:?!])", r"\1", body)
     language = "" if language.lower() in _DEFAULT_LANGUAGE else language.lower()
     return f"write a {language + ' ' if language else ''}function: {body}"
@@ -91,15 +134,51 @@ def content_words(prompt: str) -> tuple[str, ...]:
     `list`, `summarise` -> `summarize`). Function words, numbers, generic task words and lexicon words
     (the guard compares those class by class) are left out."""
     words: list[str] = []
-    for is_prose, text in _canonical_parts(prompt, drop_lexicon=True)[0]:
+    for is_prose, text in canonical_parts(prompt, drop_lexicon=True)[0]:
         if is_prose:
-            # One letter alone (`e.g.`, `a C implementation`, `x squared`) is never the content.
-            words.extend(_stem(word) for word in re.findall(r"[a-z][a-z_]+", text) if word not in STOP_WORDS)
+            # One letter alone (`e.g.`, `a C implementation`, `x squared`) or an ordinal suffix (`5th`) is
+            # never the content.
+            words.extend(_stem(word) for word in _PROSE_WORD.findall(text) if word and word not in STOP_WORDS)
     return tuple(word for word in words if word not in STOP_WORDS)
 
 
-def _canonical_parts(prompt: str, *, drop_lexicon: bool = False) -> tuple[list[tuple[bool, str]], str]:
-    """(is prose, text) per segment, prose in canonical wording; and the language the request names."""
+# What the answer is: a yes/no verdict (`check if`, `detect whether`, `returns True`) or things found
+# (`return`, `list`, `extract`); `check if a list contains duplicates` is not `return the duplicates`.
+_YES_NO = re.compile(r"\b(?:true|false|bool|boolean|check(?! (?:which|what|how)\b)|\w+ whether)\b")
+_ITEMS = re.compile(r"\b(?:return|print|extract|show)\b")
+
+
+def answer_kind(prompt: str) -> str:
+    """`yes/no`, `items` or `` (neither said: `detect a cycle`), from the canonical wording."""
+    text = " ".join(text for is_prose, text in canonical_parts(prompt)[0] if is_prose)
+    if _YES_NO.search(text):
+        return "yes/no"
+    return "items" if _ITEMS.search(text) else ""
+
+
+# Verbs that only read: the canonical wording drops them (`get`, `find` -> the answer), so an action
+# only the other prompt names (`delete`) would otherwise face nothing: `get the first item` vs
+# `remove the first item`.
+_READ_VERB_STEMS = ("get", "find", "return", "fetch", "show", "print", "read", "display", "retrieve")
+_READ_VERBS = frozenset(
+    form
+    for verb in (*_READ_VERB_STEMS, "select", "obtain", "extract", "list", "view")
+    for form in (verb, verb + ("es" if verb.endswith("h") else "s"))
+)
+
+
+def read_verbs(prompt: str) -> frozenset[str]:
+    """The reading verbs of the prompt's canonical wording (`get rid of` is `remove` by then)."""
+    words = re.findall(r"[a-z]+", " ".join(text for is_prose, text in canonical_parts(prompt)[0] if is_prose))
+    return frozenset(words) & _READ_VERBS
+
+
+@functools.lru_cache(maxsize=4096)
+def canonical_parts(prompt: str, *, drop_lexicon: bool = False) -> tuple[tuple[tuple[bool, str], ...], str]:
+    """(is prose, text) per segment, prose in canonical wording; and the language the request names.
+
+    Memoised: a lookup asks for a prompt's embedding text and its answer kind, and the guard asks again
+    for the cached prompt's; the regular expressions here are most of the guard's time."""
     parts: list[tuple[bool, str]] = []
     language = ""
     for index, segment in enumerate(segments(prompt)):
@@ -109,11 +188,24 @@ def _canonical_parts(prompt: str, *, drop_lexicon: bool = False) -> tuple[list[t
         # Hyphens between words split them (`base64-encode`, `gzip-compress`): lexicon phrases match
         # with a space or a hyphen alike.
         text = _HYPHEN.sub(" ", _PHRASE_SYNONYMS.sub(_phrase_synonym, plain_prose(segment.text)))
+        text = _UNIT_SUFFIX.sub(r"\1 ", text)
         if index == 0:
+            topic, prefix = _TOPIC.match(text), ""
+            if topic and _LANGUAGE_NAME.fullmatch(topic.group("topic")):
+                language, text = topic.group("topic"), text[topic.end() :]
+            elif topic:
+                prefix, text = topic.group(0), text[topic.end() :]
             lead = _LEAD.match(text)
             if lead:
-                language = (lead.group("lang") or lead.group("lead_lang") or "").strip()
-                text = text[lead.end() :]
+                named = lead.group("lang") or lead.group("lead_lang") or lead.group("fn_lang") or ""
+                language = language or named.strip()
+                text = prefix + text[lead.end() :]
+        text = _LIST_VERB.sub("return", _REQUEST_WRITE.sub(" ", text))
+        text = _CHANGE_NAME.sub(lambda m: f"rename {m.group(1) or ''}", text)
+        aside = _CODE_ASIDE.search(text)
+        if aside:
+            language = language or aside.group("lang") or ""
+            text = text[: aside.start()] + " " + text[aside.end() :]
         trailing = _TRAILING_LANGUAGE.search(text)
         if trailing:
             language = language or trailing.group("lang")
@@ -123,7 +215,7 @@ def _canonical_parts(prompt: str, *, drop_lexicon: bool = False) -> tuple[list[t
         )
         # Lowercased: the model's tokenizer is uncased anyway.
         parts.append((True, _WORD.sub(lambda m: SYNONYMS.get(m.group(0).lower(), m.group(0)), text.lower())))
-    return parts, language
+    return tuple(parts), language
 
 
 def _stem(word: str) -> str:

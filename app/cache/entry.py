@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import functools
 import hashlib
 import json
 import time
@@ -84,6 +85,11 @@ class CacheContext:
         return cls(identities, mode, tests or None, tuple(sorted((k, repr(v)) for k, v in knobs.items())))
 
     def fingerprint(self) -> str:
+        return self._fingerprint
+
+    @functools.cached_property
+    def _fingerprint(self) -> str:
+        # Memoised: every lookup needs it, and hashing the JSON costs ~0.1 ms. The fields are immutable.
         data = {
             "version": FORMAT_VERSION,
             "providers": [dataclasses.astuple(provider) for provider in self.providers],

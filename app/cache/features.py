@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 
-from app.cache.canonical import content_words
+from app.cache.canonical import answer_kind, content_words, read_verbs
+from app.cache.feature_items import Builder, Features, Item
 from app.cache.lexicon import (
     CASE_SENSITIVE,
     CONNECTIVES,
@@ -27,8 +26,10 @@ from app.cache.relations import DETERMINERS, links, sides, stem
 from app.cache.text import Segment, plain_prose, segments
 from app.cache.token_words import (
     ACRONYMS,
+    AFTER_LETTER_NAME,
     LANGUAGE_AFTER,
     LANGUAGE_BEFORE,
+    LETTER_NAMED,
     LIST_OBJECTS,
     LIST_VERBS,
     NAMING,
@@ -42,10 +43,13 @@ __all__ = ["Features", "extract_features"]
 _TOKEN = re.compile(
     r"""
      (?P<bigo>\b[Oo]\([^()\n]{1,24}\))
+    |(?P<typed>\b[A-Za-z_]\w*(?:<[\w\s,.?\[\]]{1,40}>|\[\])+)
     |(?P<pattern>(?<![\w-])[A-Za-z0-9]+(?:[-/:][A-Za-z0-9]+){2,}(?![\w-]))
+    |(?P<flag>(?<![\w-])--?[A-Za-z][\w-]*)
     |(?P<ordinal>\b\d+(?:st|nd|rd|th)\b)
-    |(?P<number>(?<![\w.])[-+]?\d+(?:[,_]\d{3})*(?:\.\d+)?(?:[eE][-+]?\d+)?(?!\w))
+    |(?P<number>(?<![\w.])[-+]?\d+(?:[,_]\d{3})*(?:\.\d+)?(?:[eE][-+]?\d+)?(?![\d_])(?=[A-Za-z]*\b))
     |(?P<word>[^\W\d_]\w*(?:\.[^\W\d_]\w*)*(?:\+\+|\#|['\u2019][^\W\d_]+)?|_\w+)
+    |(?P<equality>(?<![=!<>:])(?:===|!==|:=|=)(?![=>]))
     |(?P<op>>=|<=|==|!=|->|=>|[<>≤≥≠→%])
     |(?P<paren>\()
     |(?P<punct>[.,;:!?\n])
@@ -60,53 +64,14 @@ _CODE_TOKEN = re.compile(
     re.DOTALL,
 )
 _MAX_PHRASE = 4
-
-
-@dataclass(frozen=True)
-class Features:
-    terms: Mapping[str, frozenset[str]]  # class -> values named; also identifier, quoted, code, complexity
-    numbers: tuple[str, ...]  # every number, sorted (a multiset: `3 and 3` is not `3`)
-    roles: Mapping[tuple[str, str], frozenset[str]]  # (class, value) -> {"src", "dst"}
-    negations: int
-    words: frozenset[str] = field(default_factory=frozenset)  # lowercased prose words
-    links: frozenset[tuple[str, str, str]] = field(default_factory=frozenset)  # (tabs, with, spaces)
-    content: tuple[str, ...] = ()  # canonical content words, in order (canonical.py)
-    tokens: frozenset[str] = field(default_factory=frozenset)  # every prose word and number, stemmed
-    pairs: frozenset[tuple[str, str]] = field(default_factory=frozenset)  # adjacent tokens (`python dict`)
-    sources: frozenset[str] = field(default_factory=frozenset)  # words before `to`, after `from`
-    targets: frozenset[str] = field(default_factory=frozenset)  # words after `to`, before `from`
-    literals: tuple[str, ...] = ()  # quoted strings in order (`'foo' with 'bar'` vs `'bar' with 'foo'`)
-
-
-@dataclass
-class _Item:
-    kind: str  # feature | number | word | conn | punct
-    text: str = ""
-    key: tuple[str, str] = ("", "")  # (class, value) for features and numbers
-    roles: set[str] = field(default_factory=set)
-
-
-@dataclass
-class _Builder:
-    items: list[_Item] = field(default_factory=list)
-    negations: int = 0
-    words: set[str] = field(default_factory=set)
-    links: set[tuple[str, str, str]] = field(default_factory=set)
-    sources: set[str] = field(default_factory=set)
-    targets: set[str] = field(default_factory=set)
-    tokens: set[str] = field(default_factory=set)
-    pairs: set[tuple[str, str]] = field(default_factory=set)
-
-    def feature(self, cls: str, value: str) -> None:
-        self.items.append(_Item("feature", value, (cls, value)))
-
-    def boundary(self) -> None:
-        self.items.append(_Item("punct"))
+# `find all pairs` vs `find a pair`: how many of a thing are asked for.
+_EVERY = re.compile(r"\b(?:all|every|each)\s+(?:of\s+)?(?:the\s+)?([A-Za-z]+)", re.IGNORECASE)
+_SINGLE = re.compile(r"\b(?:a|an|one|single)\s+([A-Za-z]+)", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=4096)
 def extract_features(prompt: str) -> Features:
-    builder = _Builder()
+    builder = Builder()
     for segment in segments(prompt):
         _add_segment(builder, segment)
     _assign_roles(builder.items)
@@ -124,7 +89,7 @@ def extract_features(prompt: str) -> Features:
             roles.setdefault(item.key, set()).update(item.roles)
     return Features(
         terms={cls: frozenset(values) for cls, values in terms.items()},
-        numbers=tuple(sorted(numbers)),
+        numbers=tuple(numbers),
         roles={key: frozenset(value) for key, value in roles.items()},
         negations=builder.negations,
         words=frozenset(builder.words),
@@ -135,10 +100,18 @@ def extract_features(prompt: str) -> Features:
         sources=frozenset(builder.sources - builder.targets),
         targets=frozenset(builder.targets - builder.sources),
         literals=tuple(item.text for item in builder.items if item.key[0] == "quoted"),
+        persons=tuple(
+            person for n, person in enumerate(builder.persons) if builder.persons[n - 1 : n] != [person]
+        ),
+        answer=answer_kind(prompt),
+        sequence=tuple(dict.fromkeys(item.key for item in builder.items if item.kind == "feature")),
+        reads=read_verbs(prompt),
+        every=frozenset(builder.every),
+        single=frozenset(builder.single),
     )
 
 
-def _add_segment(builder: _Builder, segment: Segment) -> None:
+def _add_segment(builder: Builder, segment: Segment) -> None:
     if segment.kind == "prose":
         _add_prose(builder, segment.content)
     elif segment.kind == "quote":
@@ -149,21 +122,21 @@ def _add_segment(builder: _Builder, segment: Segment) -> None:
         _add_code(builder, segment.content)
 
 
-def _add_inline(builder: _Builder, code: str) -> None:
+def _add_inline(builder: Builder, code: str) -> None:
     """Inline code: its names are identifiers, its literals numbers and strings, as in prose calls."""
     for match in _CODE_TOKEN.finditer(code):
         text = match.group(0)
         if match.lastgroup == "string":
             builder.feature("quoted", text[1:-1])
         elif match.lastgroup == "token" and re.fullmatch(r"\d+(?:\.\d+)?", text):
-            builder.items.append(_Item("number", text, ("number", _number(text))))
+            builder.items.append(Item("number", text, ("number", _number(text))))
         elif match.lastgroup == "token" and re.fullmatch(r"[^\W\d]\w*", text):
             builder.feature("identifier", text)
         elif match.lastgroup == "token" and text in "<>=!":
             builder.feature("operator", text)
 
 
-def _add_code(builder: _Builder, code: str) -> None:
+def _add_code(builder: Builder, code: str) -> None:
     """A code block must match token for token; its docstrings and comments are compared as prose."""
     tokens: list[str] = []
     for match in _CODE_TOKEN.finditer(code):
@@ -183,7 +156,7 @@ def _add_code(builder: _Builder, code: str) -> None:
     builder.boundary()
 
 
-def _add_prose(builder: _Builder, text: str) -> None:
+def _add_prose(builder: Builder, text: str) -> None:
     text = plain_prose(text)
     found, pairs = links(text)
     builder.links.update(found)
@@ -192,20 +165,25 @@ def _add_prose(builder: _Builder, text: str) -> None:
     builder.targets.update(target)
     builder.pairs.update(pairs)
     builder.tokens.update(stem(word) for word in re.findall(r"[\w+#]+", text.lower()))
+    # Plural after `all`, singular after `a`: `all the text` or `a text file` say nothing of how many.
+    builder.every.update(stem(noun.lower()) for noun in _EVERY.findall(text) if noun.lower().endswith("s"))
+    builder.single.update(noun.lower() for noun in _SINGLE.findall(text) if not noun.lower().endswith("s"))
     tokens = [(match.lastgroup or "", match.group(0), match.end()) for match in _TOKEN.finditer(text)]
     index = 0
     while index < len(tokens):
         index = _take(builder, tokens, index, text)
 
 
-def _take(builder: _Builder, tokens: list[tuple[str, str, int]], index: int, text: str) -> int:
+def _take(builder: Builder, tokens: list[tuple[str, str, int]], index: int, text: str) -> int:
     """Turn the token at `index` (and maybe the next few) into items; returns the next index."""
     kind, raw, end = tokens[index]
     lower = raw.lower()
     if kind in ("punct", "paren"):
         builder.boundary()
         return index + 1
-    if kind == "pattern":  # `YYYY-MM-DD`, `HH:MM:SS`, `2024-01-31`: compared exactly, in order
+    # Compared exactly, in order: a pattern (`YYYY-MM-DD`, `HH:MM:SS`), a command-line flag (`cp -r` is
+    # not `cp -p`), a type as code writes it (`int[]`, `List<Integer>`).
+    if kind in ("pattern", "flag", "typed", "equality"):
         builder.feature("identifier", raw)
         return index + 1
     if kind == "bigo":
@@ -215,16 +193,17 @@ def _take(builder: _Builder, tokens: list[tuple[str, str, int]], index: int, tex
         builder.feature("ordinal", str(int(re.sub(r"\D", "", raw))))
         return index + 1
     call = text[end : end + 1] == "("
-    if kind == "word":
-        builder.words.add(lower)
     previous = tokens[index - 1][1].lower() if index else ""
+    following = tokens[index + 1][1].lower() if index + 1 < len(tokens) else "."
+    if kind == "word" and _word_seen(builder, raw, previous, following):
+        return index + 1
     taken = _plain_word(builder, tokens, index) or (0 if call else _phrase(builder, tokens, index))
     if taken:
         return index + taken
     if kind == "number" or (kind == "word" and lower in NUMBER_WORDS):
         return _number_run(builder, tokens, index)
     if kind == "op" or lower in CONNECTIVES:
-        builder.items.append(_Item("conn" if lower in CONNECTIVES else "word", lower))
+        builder.items.append(Item("conn" if lower in CONNECTIVES else "word", lower))
         return index + 1
     if kind == "word" and (lower in NEGATIONS or lower.endswith(("n't", "n\u2019t"))):
         builder.negations += 1
@@ -232,8 +211,21 @@ def _take(builder: _Builder, tokens: list[tuple[str, str, int]], index: int, tex
     if kind == "word" and (call or _named(raw, previous) or _looks_like_identifier(raw)):
         builder.feature("identifier", raw)
     else:
-        builder.items.append(_Item("word", lower))
+        builder.items.append(Item("word", lower))
     return index + 1
+
+
+def _word_seen(builder: Builder, raw: str, previous: str, following: str) -> bool:
+    """Note a prose word; True when it is a letter naming something (`list A`, `set b is`), taken as a
+    name. A small letter only before a verb or a joint: `set a timeout` is an article."""
+    lower = raw.lower()
+    builder.words.add(lower)
+    if lower in ("i", "me"):
+        builder.persons.append(lower)
+    if len(raw) == 1 and previous in LETTER_NAMED and (raw.isupper() or following in AFTER_LETTER_NAME):
+        builder.items.append(Item("feature", raw, ("identifier", raw)))
+        return True
+    return False
 
 
 def _named(raw: str, previous: str) -> bool:
@@ -244,19 +236,19 @@ def _named(raw: str, previous: str) -> bool:
     return previous != "class" or raw[:1].isupper()
 
 
-def _plain_word(builder: _Builder, tokens: list[tuple[str, str, int]], index: int) -> int:
+def _plain_word(builder: Builder, tokens: list[tuple[str, str, int]], index: int) -> int:
     """Words that look like class members or counts but are not here: `lists all files` (the verb,
     not the type), `into a single list` / `into one list` (no count)."""
     lower = tokens[index][1].lower()
     previous = tokens[index - 1][1].lower() if index else ""
     following = tokens[index + 1][1].lower() if index + 1 < len(tokens) else ""
     if (lower in LIST_VERBS and following in LIST_OBJECTS) or (lower, previous) in NOT_COUNTS:
-        builder.items.append(_Item("word", lower))
+        builder.items.append(Item("word", lower))
         return 1
     return 0
 
 
-def _phrase(builder: _Builder, tokens: list[tuple[str, str, int]], index: int) -> int:
+def _phrase(builder: Builder, tokens: list[tuple[str, str, int]], index: int) -> int:
     """Longest lexicon phrase starting at `index`: adds its feature, returns how many tokens it used."""
     for size in range(min(_MAX_PHRASE, len(tokens) - index), 0, -1):
         window = tokens[index : index + size]
@@ -283,17 +275,18 @@ def _spelled(tokens: list[tuple[str, str, int]], index: int, cls: str) -> bool:
         return True
     before = tokens[index - 1][1].lower() if index else ""
     after = tokens[index + 1][1].lower() if index + 1 < len(tokens) else ""
-    return before in LANGUAGE_BEFORE or after in LANGUAGE_AFTER
+    # `Go: how do I ...`: a language named as the prompt's topic.
+    return before in LANGUAGE_BEFORE or after in LANGUAGE_AFTER or (index == 0 and after == ":")
 
 
-def _number_run(builder: _Builder, tokens: list[tuple[str, str, int]], index: int) -> int:
+def _number_run(builder: Builder, tokens: list[tuple[str, str, int]], index: int) -> int:
     """A number in digits or words (`twenty-one`, `3 million`, `a hundred`), as one value."""
     kind, raw, _ = tokens[index]
     following = tokens[index + 1][1].lower() if index + 1 < len(tokens) else ""
     if kind == "number":
         value = float(_number(raw))
         scale = NUMBER_WORDS.get(following, 0) if following in SCALES else 0
-        builder.items.append(_Item("number", "", ("number", _number(str(value * (scale or 1))))))
+        builder.items.append(Item("number", "", ("number", _number(str(value * (scale or 1))))))
         return index + (2 if scale else 1)
     total, current, position = 0, 0, index
     while position < len(tokens):
@@ -315,7 +308,7 @@ def _number_run(builder: _Builder, tokens: list[tuple[str, str, int]], index: in
         else:
             current += value
         position += 1
-    builder.items.append(_Item("number", "", ("number", str(total + current))))
+    builder.items.append(Item("number", "", ("number", str(total + current))))
     return max(position, index + 1)
 
 
@@ -334,7 +327,7 @@ def _looks_like_identifier(word: str) -> bool:
     return word.isupper() and 2 <= len(word) <= 6
 
 
-def _assign_roles(items: list[_Item]) -> None:
+def _assign_roles(items: list[Item]) -> None:
     """`X to Y` / `into Y` make Y a target and X (just before) a source; `from X` makes X a source.
 
     X and Y are the runs of class members next to the connective (`a CSV file to a JSON string`).
@@ -359,6 +352,6 @@ def _assign_roles(items: list[_Item]) -> None:
                 items[back].roles.add("src")
 
 
-def _takes_role(item: _Item) -> bool:
+def _takes_role(item: Item) -> bool:
     """Things can be sources and targets; actions (`to serialize`, `to push`) cannot."""
     return item.kind == "number" or (item.kind == "feature" and item.key[0] not in VERB_CLASSES)

@@ -5,6 +5,8 @@ similarity only proposes; the guard decides. It compares what each prompt names,
 (features.py), and rejects on any difference:
 - the values named in a class (types, languages, formats, polarity words, identifiers, quoted strings,
   code, ...), where a class with a default (the language: Python) counts the default when none is named;
+- what the answer is: a yes/no verdict (`check if ... contains duplicates`) or things found (`return
+  the duplicates`);
 - the multiset of numbers;
 - the number of negations (`repeating` vs `non-repeating`, `using` vs `without using`);
 - roles around direction words (`A to B` vs `B to A`): a thing that is the source in one prompt and the
@@ -23,116 +25,16 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
+from app.cache.canonical import canonical_parts
 from app.cache.features import Features, extract_features
+from app.cache.free_words import ELABORATIONS, FREE_WORDS
 from app.cache.lexicon import CLASSES
+from app.cache.text import normalize_prompt
 
-__all__ = ["GuardResult", "check_prompts", "compare_features"]
+__all__ = ["GuardResult", "check_prompts", "compare_features", "forget_prompts"]
 
-# Words paraphrases add or drop without changing the task (`the original order`, `a single list`).
-_FREE_WORDS = frozenset(
-    [
-        "original",
-        "single",
-        "contain",
-        "has",
-        "have",
-        "element",
-        "item",
-        "entry",
-        "check",
-        "remove",
-        "order",
-        "generate",
-        "convert",
-        "among",
-        "total",
-        "make",
-        "get",
-        "find",
-        "compute",
-        "produce",
-        "create",
-        "build",
-        "give",
-        "result",
-        "output",
-        "input",
-        "actual",
-        "respective",
-        "corresponding",
-        "exactly",
-        "exist",
-        "exists",
-        "present",
-        "occur",
-        "appear",
-        "time",
-        "times",
-        "amount",
-        "whole",
-        "entire",
-        "new",
-        "simple",
-        "basic",
-        "efficient",
-        "efficiently",
-        "correct",
-        "correctly",
-        "properly",
-        "program",
-        "implement",
-        "implementation",
-        "version",
-        "given",
-        "provided",
-        "another",
-        "together",
-        "end-to-end",
-        "short",
-        "long-form",
-        "s",
-        # Elaborations that restate what the other prompt's terms already say (`a temperature from
-        # Celsius`, `a SQL query`, `a datetime object`) and discourse words (`gives back`, `the answer is`).
-        "temperature",
-        "weight",
-        "distance",
-        "query",
-        "statement",
-        "object",
-        "field",
-        "property",
-        "attribute",
-        "following",
-        "below",
-        "back",
-        "answer",
-        "need",
-        "needs",
-        "piece",
-        "whenever",
-        "together",
-        "too",
-        "made",
-        "having",
-        "called",
-        "named",
-        "represented",
-        "representing",
-        "example",
-        "instance",
-        "accept",
-        "accepts",
-        "want",
-        "way",
-        "possible",
-        "able",
-        "search",
-        "lie",
-        "equal",
-        "equals",
-    ]
-)
 _GENERIC_TYPES = frozenset({"number", "string", "sentence", "file"})
+_ELEMENT_TYPES = frozenset({"number", "character"})
 # Loose classes whose value, named by one prompt only, is still the action it asks for (`removes`).
 _ACTION_CLASSES = frozenset({"mutation"})
 _NEGATING_PREFIXES = ("non", "un", "in", "im", "ir", "il", "dis")
@@ -149,6 +51,13 @@ class GuardResult:
         return tuple(reason.split(":", 1)[0] for reason in self.reasons)
 
 
+def forget_prompts() -> None:
+    """Empty the memos of prompt features and wording (benchmarks time prompts as if seen first)."""
+    extract_features.cache_clear()
+    canonical_parts.cache_clear()
+    normalize_prompt.cache_clear()
+
+
 def check_prompts(new: str, cached: str) -> GuardResult:
     return compare_features(extract_features(new), extract_features(cached))
 
@@ -157,8 +66,18 @@ def compare_features(a: Features, b: Features) -> GuardResult:
     reasons, loose_a, loose_b = _class_reasons(a, b)
     if a.literals != b.literals and sorted(a.literals) == sorted(b.literals):
         reasons.append(f"direction: quoted {_show(a.literals)} vs {_show(b.literals)}")
-    if a.numbers != b.numbers:
+    if a.persons != b.persons and {"i", "me"} <= set(a.persons) & set(b.persons):
+        reasons.append(f"direction: {' '.join(a.persons)} vs {' '.join(b.persons)}")
+    if {a.answer, b.answer} == {"yes/no", "items"}:
+        reasons.append(f"answer: {a.answer} vs {b.answer}")
+    if sorted(a.numbers) != sorted(b.numbers):
         reasons.append(f"numbers: {_show(a.numbers)} vs {_show(b.numbers)}")
+    elif a.numbers != b.numbers:  # `shape (3, 4)` vs `shape (4, 3)`, `8080 to 80` vs `80 to 8080`
+        reasons.append(f"numbers: {', '.join(a.numbers)} vs {', '.join(b.numbers)} in this order")
+    reasons.extend(_reordered(a, b))
+    many = sorted(((a.every - b.every) & b.single) | ((b.every - a.every) & a.single))
+    if many:  # `find all pairs` vs `find a pair`
+        reasons.append(f"quantifier: all vs one {_show(many)}")
     if a.negations != b.negations:
         reasons.append(f"negation: {a.negations} vs {b.negations} negations")
     for key in sorted(a.roles.keys() & b.roles.keys()):
@@ -170,6 +89,7 @@ def compare_features(a: Features, b: Features) -> GuardResult:
     if swapped_out and swapped_in:  # `status codes to reason phrases` vs `reason phrases to status codes`
         reasons.append(f"direction: {_show(swapped_out)} to {_show(swapped_in)} vs the reverse")
     reasons.extend(_wording(a.content, b.content, loose_a, loose_b))
+    reasons.extend(_read_vs_change(a, b, loose_a, loose_b) + _read_vs_change(b, a, loose_b, loose_a))
     for word, base in _negated_pairs(a.words, b.words) + _negated_pairs(b.words, a.words):
         reasons.append(f"negation: {word!r} vs {base!r}")
     return GuardResult(not reasons, tuple(reasons))
@@ -223,6 +143,35 @@ def _swapped_links(a: Features, b: Features) -> list[str]:
     return []
 
 
+# Classes whose members a paraphrase may name in any order (`a list of numbers`, `the numbers in a list`);
+# direction among them is the roles' business.
+_UNORDERED = frozenset({"type", "format", "key_value", "unit", "language", "human_language", "library"})
+
+
+def _reordered(a: Features, b: Features) -> list[str]:
+    """The same members of a class or the same names, mentioned in another order: `expand collapsed
+    rows` vs `collapse expanded rows`, `s1 contains s2` vs `s2 contains s1`."""
+    reasons = []
+    for cls in sorted(({cls for cls, _ in a.sequence} & {cls for cls, _ in b.sequence}) - _UNORDERED):
+        order_a = [value for kind, value in a.sequence if kind == cls]
+        order_b = [value for kind, value in b.sequence if kind == cls]
+        if len(order_a) > 1 and order_a != order_b and sorted(order_a) == sorted(order_b):
+            reasons.append(f"order: {cls} {', '.join(order_a)} vs {', '.join(order_b)}")
+    return reasons
+
+
+_CHANGES = frozenset(CLASSES["mutation"].terms)
+
+
+def _read_vs_change(a: Features, b: Features, loose_a: list[str], loose_b: list[str]) -> list[str]:
+    """An action one prompt names (`delete`) against a reading verb only the other has (`fetch`)."""
+    reads = sorted(b.reads - a.reads)
+    actions = [value for value in loose_a if value in _CHANGES]
+    if actions and not loose_b and reads:
+        return [f"action: {_show(actions)} vs {_show(reads)}"]
+    return []
+
+
 def _wording(a: tuple[str, ...], b: tuple[str, ...], loose_a: list[str], loose_b: list[str]) -> list[str]:
     """Content words (canonical wording, lexicon words aside): one swapped for another (`names` vs
     `ages`), one added that paraphrases do not add (`the length of the longest` vs `the longest`), or
@@ -235,10 +184,10 @@ def _wording(a: tuple[str, ...], b: tuple[str, ...], loose_a: list[str], loose_b
     swap_b = [word for word in only_b + loose_b if not any(_related(word, other) for other in loose_a)]
     # `make` vs `convert`: two words paraphrases use for the same step. A loose class's value (`remove`)
     # is an action, never free.
-    every_free = not (loose_a or loose_b) and all(word in _FREE_WORDS for word in swap_a + swap_b)
+    every_free = not (loose_a or loose_b) and all(word in FREE_WORDS for word in swap_a + swap_b)
     if (only_a or only_b) and swap_a and swap_b and not every_free:
         return [f"wording: {_show(swap_a)} vs {_show(swap_b)}"]
-    added = [word for word in only_a + only_b if word not in _FREE_WORDS]
+    added = [word for word in only_a + only_b if word not in FREE_WORDS and word not in ELABORATIONS]
     if added:
         return [f"wording: {_show(added)} only in one"]
     for word, follows in _successors(a).items():
@@ -255,7 +204,11 @@ def _implied_type(left: set[str], right: set[str]) -> bool:
     """`every prime below 100` vs `prime numbers`, `camelCase` vs `a camelCase string`: a generic type
     one prompt names where the other names no type at all."""
     named = left or right
-    return not (left and right) and named <= _GENERIC_TYPES
+    if not (left and right):
+        return named <= _GENERIC_TYPES
+    # `whitespace` vs `whitespace characters`, `a list` vs `a list of numbers`: what the one prompt's
+    # container or text is made of, said by one only.
+    return (left < right or right < left) and (left ^ right) <= _ELEMENT_TYPES
 
 
 def _successors(words: tuple[str, ...]) -> dict[str, set[str]]:

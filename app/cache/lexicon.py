@@ -144,6 +144,7 @@ FILLERS: frozenset[tuple[str, ...]] = frozenset(
         "any number of",
         "e g",
         "i e",
+        "one another",
     )
 )
 NEGATIONS: frozenset[str] = frozenset(

@@ -39,6 +39,7 @@ _PLAIN = (
     (re.compile(r"\b(w)on['\u2019]t\b", re.IGNORECASE), r"\1ill not"),
     (re.compile(r"(?<=[a-z])n['\u2019]t\b", re.IGNORECASE), " not"),
     (re.compile(r"(?<=[A-Za-z])['\u2019]s\b"), ""),  # possessive: `a file's hash` is `a file hash`
+    (re.compile(r"\bone\s+([a-z]+)\s+at\s+a\s+time\b", re.IGNORECASE), r"\1 by \1"),  # not a count
 )
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 __all__ = [
     "ACRONYMS",
+    "AFTER_LETTER_NAME",
     "LANGUAGE_AFTER",
     "LANGUAGE_BEFORE",
+    "LETTER_NAMED",
     "LIST_OBJECTS",
     "LIST_VERBS",
     "NAMING",
@@ -41,6 +43,49 @@ LANGUAGE_AFTER = frozenset(
     ]
 )
 NAMING = frozenset({"named", "called", "def", "class"})
+# Nouns a capital letter names (`list A`, `table B`): the letter is a name, and the order of names
+# matters (`in A but not in B` vs `in B but not in A`).
+AFTER_LETTER_NAME = frozenset(
+    [
+        ".",
+        ",",
+        ";",
+        ":",
+        "?",
+        "!",
+        ")",
+        "is",
+        "are",
+        "and",
+        "or",
+        "but",
+        "with",
+        "to",
+        "into",
+        "from",
+        "contains",
+        "contain",
+        "has",
+        "have",
+        "in",
+        "of",
+        "that",
+        "than",
+        "equals",
+        "by",
+    ]
+)
+_LETTER_NOUNS = """list table set array column file string matrix node vertex point vector dataframe df tree
+graph branch class object dict map group folder directory row field collection server account user team"""
+LETTER_NAMED = (
+    frozenset(_LETTER_NOUNS.split())
+    | {noun + "s" for noun in _LETTER_NOUNS.split()}
+    | {
+        "matrices",
+        "vertices",
+        "directories",
+    }
+)
 # Words that follow `class` or `called` without being a name (`a class called Person`, `class in Python`).
 NOT_NAMES = frozenset(
     [
@@ -72,7 +117,7 @@ NOT_NAMES = frozenset(
 )
 SCALES = frozenset({"hundred", "thousand", "million", "billion"})
 LIST_VERBS = frozenset({"list", "lists", "listing"})
-NOT_COUNTS = frozenset({("single", "a"), ("one", "into")})
+NOT_COUNTS = frozenset({("single", "a"), ("one", "into"), ("one", "in")})  # `in one query`: a single one
 LIST_OBJECTS = frozenset({"all", "every", "each", "the", "any", "its", "their", "available", "out"})
 # Upper-case words that are common abbreviations, not names (`an HTTP request`, `an LRU cache`).
 ACRONYMS = frozenset(

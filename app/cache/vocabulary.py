@@ -125,10 +125,14 @@ kilogram: kilogram | kg
 pound: pound | lb | lbs
 ounce: ounce | oz
 = bit byte
-kilobyte: kilobyte | kb | kib
-megabyte: megabyte | mb | mib
-gigabyte: gigabyte | gb | gib
-terabyte: terabyte | tb | tib
+kilobyte: kilobyte | kb
+megabyte: megabyte | mb
+gigabyte: gigabyte | gb
+terabyte: terabyte | tb
+kibibyte: kibibyte | kib
+mebibyte: mebibyte | mib
+gibibyte: gibibyte | gib
+tebibyte: tebibyte | tib
 dollar: dollar | usd
 euro: euro | eur
 yen: yen | jpy
@@ -152,8 +156,8 @@ min: min | minimum | smallest | least | lowest | minimal | fewest | min heap
 older: older | oldest | elder
 younger: younger | youngest
 [frequency]
-most_frequent: most frequent | most common | most frequently | commonest
-least_frequent: least frequent | least common | least frequently | rarest
+most_frequent: most frequent | most common | most frequently | commonest | most often
+least_frequent: least frequent | least common | least frequently | rarest | least often
 [compare]
 gt: greater than | more than | larger than | bigger than | higher than | above | exceeds | exceeding | >
 lt: less than | fewer than | smaller than | lower than | below | <
@@ -199,6 +203,27 @@ append: append | appends
 [mutation loose]
 add: add | adds | insert | inserts
 remove: remove | removes | delete | deletes
+[toggle loose]
+expand: expand | expands | expanded | expanding
+collapse: collapse | collapses | collapsed | collapsing
+zoom_in: zoom in | zooms in | zooming in | zoom into
+zoom_out: zoom out | zooms out | zooming out
+open: open | opens | opening
+close: close | closes | closing
+enable: enable | enables | enabled | enabling
+disable: disable | disables | disabled | disabling
+lock: lock | locks | locked | locking
+unlock: unlock | unlocks | unlocked | unlocking
+import: import | imports | importing
+export: export | exports | exporting
+install: install | installs | installing
+uninstall: uninstall | uninstalls | uninstalling
+connect: connect | connects | connecting
+disconnect: disconnect | disconnects | disconnecting
+mount: mount | mounts | mounting
+unmount: unmount | unmounts | unmounting | umount
+pause: pause | pauses | pausing
+resume: resume | resumes | resuming
 [in_place]
 in_place: in place | in-place | inplace
 [updown loose]
@@ -357,7 +382,7 @@ bracket: bracket | brackets | parenthesis | parentheses | braces
 8: eighth
 9: ninth
 10: tenth
--1: last
+-1: last | final
 -2: second to last | second-to-last | second last | penultimate | next to last
 n: nth | n th | n-th
 k: kth | k th | k-th

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.cache.canonical import embedding_text
 from app.cache.features import extract_features
 from app.cache.guard import check_prompts
 from tests.cache.pairs import NEAR_MISSES, PARAPHRASES
@@ -214,3 +215,97 @@ def test_held_out_near_misses_are_rejected(first: str, second: str) -> None:
 )
 def test_held_out_paraphrases_pass(first: str, second: str) -> None:
     assert check_prompts(second, first).ok, check_prompts(second, first).reasons
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        # command-line flags are literals
+        ("What does the -r flag do in cp?", "What does the -p flag do in cp?"),
+        ("Run git push with --force.", "Run git push with --dry-run."),
+        # a yes/no verdict is not the things found
+        ("Check if a list contains duplicates", "Return the duplicates in a list"),
+        ("Detect whether a string has repeated characters.", "Find the repeated characters in a string."),
+        # `write` is the task when something is written somewhere
+        ("Write a JSON file in Node.js.", "Read a JSON file in Node.js."),
+        ("Write a list of strings to a file.", "Read a list of strings from a file."),
+        # elaborations may be added, not swapped; `9am` is not `9pm`
+        ("Return the names of the files in a directory.", "Return the contents of the files in a directory."),
+        (
+            "Write a cron expression that runs every day at 9am.",
+            "Write a cron expression that runs every day at 9pm.",
+        ),
+        # a generic element type said by one prompt only, but not another container
+        ("Reverse a string.", "Reverse a list of strings."),
+        ("Verify a password against a bcrypt hash.", "Hash a password with bcrypt."),
+    ],
+)
+def test_new_near_misses_are_rejected(first: str, second: str) -> None:
+    assert not check_prompts(second, first).ok
+    assert not check_prompts(first, second).ok
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Read a file line by line in Go", "Go: how do I read a file one line at a time?"),
+        (
+            "Check if two strings are anagrams of each other",
+            "Determine whether two strings are anagrams of one another",
+        ),
+        (
+            "Install a specific version of a package with pip",
+            "pip: how do I install a particular version of a package?",
+        ),
+        ("Print the 5th column of a CSV file with awk", "Using awk, print the fifth column of a CSV file"),
+        ("Rename a column in PostgreSQL", "How to change a column's name in Postgres"),
+        (
+            "Remove duplicates from an array in JavaScript",
+            "JavaScript: how do I get rid of duplicate values in an array?",
+        ),
+        (
+            "Remove all whitespace from a string in JavaScript",
+            "How do I delete every whitespace character from a JavaScript string?",
+        ),
+        ("Detect a cycle in a linked list", "How can I tell whether a linked list has a cycle?"),
+        ("Iterate over a map in Go", "How do I loop over all entries of a map in Go?"),
+        (
+            "Read a file into a string in Java",
+            "How can I read the entire contents of a file into a String in Java?",
+        ),
+        (
+            "Write a function that finds two numbers in an array that add up to a target in O(n) time.",
+            "In O(n) time, find two numbers in an array whose sum equals a target; write the function.",
+        ),
+    ],
+)
+def test_new_paraphrases_pass(first: str, second: str) -> None:
+    assert check_prompts(second, first).ok, check_prompts(second, first).reasons
+    assert check_prompts(first, second).ok, check_prompts(first, second).reasons
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Reverse an array in JavaScript.", "JavaScript: how can I reverse an array?"),
+        (
+            "Write a function that reverses a string.",
+            "Please write a function in Python that reverses a string.",
+        ),
+        ("Hash a password with bcrypt.", "How do I hash a password with bcrypt in a Python function?"),
+        ("Find all permutations of a string.", "Generate all permutations of a string."),
+    ],
+)
+def test_request_wording_is_canonical(first: str, second: str) -> None:
+    """Topic prefixes, question leads, request verbs and `in a Python function` do not reach the model."""
+    assert embedding_text(first) == embedding_text(second)
+
+
+def test_write_stays_when_it_is_the_task() -> None:
+    def body(prompt: str) -> str:
+        return embedding_text(prompt).split(": ", 1)[1]
+
+    assert "write" in body("Write a JSON file in Node.js.")
+    assert "write" in body("Python: how do I write a list of dicts out to a CSV file?")
+    assert "write" not in body("Write a Python function that reads a JSON file.")
+    assert "write" not in body("Using a regex, write a function that validates an email.")

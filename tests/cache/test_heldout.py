@@ -47,7 +47,8 @@ async def test_no_near_miss_is_ever_served(cache: ResultCache, name: str) -> Non
 
 async def test_most_rewordings_hit(cache: ResultCache) -> None:
     """Set A's paraphrases (MiniLM cosine of the raw prompts mostly 0.87-0.99): measured 0.64 when the
-    set was added; the floor catches a guard or canonical-wording change that costs recall."""
+    set was added, 0.72 after the canonical wording learnt topic prefixes and plain-English synonyms;
+    the floor catches a guard or canonical-wording change that costs recall."""
     pairs = [pair for pair in _DATA["set_a"]["paraphrases"] if "==" not in pair[1] and "->" not in pair[1]]
     hits = 0
     for index, (stored, asked) in enumerate(pairs):
@@ -55,4 +56,4 @@ async def test_most_rewordings_hit(cache: ResultCache) -> None:
         assert await cache.put(verified_result(stored), context)
         found = await cache.lookup(asked, context)
         hits += found.hit
-    assert hits / len(pairs) >= 0.6, f"{hits}/{len(pairs)}"
+    assert hits / len(pairs) >= 0.68, f"{hits}/{len(pairs)}"

@@ -1,0 +1,123 @@
+"""Guard cases from held-out sets D and E: numbers glued to units and numbers in order, types as code
+writes them, equality operators, letter names, first-person roles and class members in order, an
+action against a reading verb, all of a thing vs one."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.cache.canonical import embedding_text
+from app.cache.features import extract_features
+from app.cache.guard import check_prompts
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "reason"),
+    [
+        (
+            "In JavaScript, debounce a function with a 300ms delay",
+            "In JavaScript, debounce a function with a 500ms delay",
+            "numbers",
+        ),
+        ("Resize the image to 64px wide", "Resize the image to 128px wide", "numbers"),
+        ("Plot the points in 3D", "Plot the points in 2D", "numbers"),
+        (
+            "Java: convert a List<Integer> to int[]",
+            "Java: convert a List<Integer> to Integer[]",
+            "identifier",
+        ),
+        (
+            "Find users who follow me but I don't follow back",
+            "Find users I follow who don't follow me back",
+            "direction",
+        ),
+        (
+            "Get all items in list A that are not in list B",
+            "Get all items in list B that are not in list A",
+            "order",
+        ),
+        (
+            "SQL: find rows in table A with no match in table B",
+            "SQL: find rows in table B with no match in table A",
+            "order",
+        ),
+        ("Fetch a remote branch in git", "Delete a remote branch in git", "action"),
+        ("Get the first item of a list", "Remove the first item of a list", "action"),
+        ("Find the largest file in a folder", "Delete the largest file in a folder", "action"),
+        (
+            "Create a NumPy array of shape (3, 4) filled with ones.",
+            "Create a NumPy array of shape (4, 3) filled with ones.",
+            "numbers",
+        ),
+        (
+            "Map host port 8080 to container port 80 in docker run.",
+            "Map host port 80 to container port 8080 in docker run.",
+            "numbers",
+        ),
+        (
+            "Explain the difference between == and === in JavaScript.",
+            "Explain the difference between == and = in JavaScript.",
+            "identifier",
+        ),
+        (
+            "Expand all collapsed rows in an AG Grid table.",
+            "Collapse all expanded rows in an AG Grid table.",
+            "order",
+        ),
+        (
+            "Zoom in on a Leaflet map programmatically.",
+            "Zoom out on a Leaflet map programmatically.",
+            "toggle",
+        ),
+        (
+            "Find a pair of numbers that sums to the target.",
+            "Find all pairs of numbers that sum to the target.",
+            "quantifier",
+        ),
+        ("Format a file size in KB in JavaScript.", "Format a file size in KiB in JavaScript.", "unit"),
+        (
+            "Check whether set a is a subset of set b in Python.",
+            "Check whether set b is a subset of set a in Python.",
+            "order",
+        ),
+        ("Check if string s1 contains s2.", "Check if string s2 contains s1.", "order"),
+    ],
+)
+def test_near_misses_are_rejected_both_ways(first: str, second: str, reason: str) -> None:
+    for new, cached in ((first, second), (second, first)):
+        result = check_prompts(new, cached)
+        assert not result.ok, (new, cached)
+        assert reason in result.reason_kinds, result.reasons
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (
+            "In JavaScript, debounce a function with a 300ms delay",
+            "JavaScript: debounce a function, 300 ms delay",
+        ),
+        ("Java: convert a List<Integer> to int[]", "How do I convert a List<Integer> to int[] in Java?"),
+        (
+            "Get all items in list A that are not in list B",
+            "Given lists A and B, return the items of A that are not in B",
+        ),
+        (
+            "Find users who follow me but I don't follow back",
+            "Find the users that follow me whom I don't follow back",
+        ),
+        (
+            "Remove duplicates from a list",
+            "Write a function that removes duplicates from a list and returns it",
+        ),
+    ],
+)
+def test_paraphrases_still_pass(first: str, second: str) -> None:
+    assert check_prompts(second, first).ok, check_prompts(second, first).reasons
+    assert check_prompts(first, second).ok, check_prompts(first, second).reasons
+
+
+def test_units_glued_to_numbers_read_as_separate_words() -> None:
+    assert extract_features("Sleep 5s, then resize to 10px (max 100MB)").numbers == ("5", "10", "100")
+    assert extract_features("sha256 of the 2nd file").numbers == ()
+    assert embedding_text("Debounce with a 300ms delay") == embedding_text("Debounce with a 300 ms delay")
