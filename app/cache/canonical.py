@@ -14,6 +14,7 @@ import functools
 import re
 
 from app.cache.lexicon import CASE_SENSITIVE, CLASSES, PHRASES
+from app.cache.phrase_regex import phrase_alternation
 from app.cache.synonyms import PHRASES as WORD_PHRASES
 from app.cache.synonyms import STOP_WORDS, SYNONYMS
 from app.cache.text import plain_prose, segments
@@ -110,8 +111,7 @@ def _synonym_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
         if len(phrase) == 1 and (cls, phrase[0]) in CASE_SENSITIVE:
             continue
         canonical[" ".join(phrase)] = CLASSES[cls].terms[value][0]
-    ordered = sorted(canonical, key=len, reverse=True)
-    alternation = "|".join(r"[\s-]+".join(map(re.escape, key.split())) for key in ordered)
+    alternation = phrase_alternation(canonical, separator=r"[\s-]+")
     return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE), canonical
 
 

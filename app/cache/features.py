@@ -64,6 +64,7 @@ _CODE_TOKEN = re.compile(
     re.DOTALL,
 )
 _MAX_PHRASE = 4
+_PHRASE_STARTS = frozenset(key[0] for key in (*PHRASES, *FILLERS))
 # `find all pairs` vs `find a pair`: how many of a thing are asked for.
 _EVERY = re.compile(r"\b(?:all|every|each)\s+(?:of\s+)?(?:the\s+)?([A-Za-z]+)", re.IGNORECASE)
 _SINGLE = re.compile(r"\b(?:a|an|one|single)\s+([A-Za-z]+)", re.IGNORECASE)
@@ -250,6 +251,8 @@ def _plain_word(builder: Builder, tokens: list[tuple[str, str, int]], index: int
 
 def _phrase(builder: Builder, tokens: list[tuple[str, str, int]], index: int) -> int:
     """Longest lexicon phrase starting at `index`: adds its feature, returns how many tokens it used."""
+    if tokens[index][1].lower() not in _PHRASE_STARTS:  # most words: no phrase to try
+        return 0
     for size in range(min(_MAX_PHRASE, len(tokens) - index), 0, -1):
         window = tokens[index : index + size]
         if any(kind in ("punct", "paren", "bigo", "pattern") for kind, _, _ in window):
