@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 
-from app.cache.lexicon import CASE_SENSITIVE, CLASSES, PHRASES
+from app.cache.lexicon import CASE_SENSITIVE, CLASSES, NUMBER_WORDS, PHRASES
 from app.cache.phrase_regex import phrase_alternation
 from app.cache.synonyms import PHRASES as WORD_PHRASES
 from app.cache.synonyms import STOP_WORDS, SYNONYMS
@@ -84,6 +84,14 @@ _PROSE_WORD = re.compile(r"(?<=[0-9])(?:st|nd|rd|th)\b|([a-z][a-z_]+)")  # `5th`
 _CHANGE_NAME = re.compile(r"\bchange\s+(?:the\s+|a\s+|an\s+|its\s+)?([a-z]+\s+)?name\b", re.IGNORECASE)
 _PYTHON = re.compile(r"(?:\b(?:in|using|with)\s+)?\bpython\s*3?\b")
 _DEFAULT_LANGUAGE = {"python", "python3", "python 3"}
+# Language names that are never ordinary words (`go`, `c` and `r` are left where they are).
+_BODY_LANGUAGE = re.compile(
+    r"(?:\b(?:in|using|with)\s+)?(?<![\w#+])(?:python\s*3?|javascript|typescript|rust|golang|java|ruby|kotlin|swift|c\+\+|c\#|php|bash)"
+    r"(?![\w#+])"
+)
+_SCALE = re.compile(r"\b(?:a|one)\s+(hundred|thousand)\b")
+_DIGITS = {word: str(value) for word, value in NUMBER_WORDS.items()}
+_NUMBER_WORD = re.compile(r"\b(?:" + "|".join(sorted(_DIGITS, key=len, reverse=True)) + r")\b")
 _WORD = re.compile(r"[A-Za-z]+")
 _HYPHEN = re.compile(r"(?<=[A-Za-z0-9])-(?=[A-Za-z])")
 # `300ms`, `10px`, `100MB`: the unit as a word of its own, as in `300 ms` (ordinals stay whole).
@@ -121,12 +129,33 @@ _LEXICON, _CANONICAL = _synonym_pattern()
 def embedding_text(prompt: str) -> str:
     """`Write a [language ]function: <task>` in plain words; quoted strings and code unchanged."""
     parts, language = canonical_parts(prompt)
-    # `python` is the default language: `a Python dict`, `my Python class` say nothing more.
-    body = "".join(_PYTHON.sub(" ", text) if is_prose else text for is_prose, text in parts)
+    prose = " ".join(text for is_prose, text in parts if is_prose)
+    named = {_language_key(match.group(0)) for match in _BODY_LANGUAGE.finditer(prose)}
+    language = _language_key(language) if language else ""
+    # One language named anywhere (`a JavaScript array`, `in C#`, `JavaScript:`) goes where the request
+    # says it: `remove duplicates from an array in JavaScript` is `JavaScript: remove duplicates...`.
+    single = len(named | {language} - {""}) == 1
+    language = language or (next(iter(named)) if single else "")
+    body = "".join(_plain_body(text, strip_language=single) if is_prose else text for is_prose, text in parts)
     body = re.sub(r"\s+", " ", body).strip(" ?.!,:")
     body = re.sub(r"\s+([,.;:?!])", r"\1", body)
-    language = "" if language.lower() in _DEFAULT_LANGUAGE else language.lower()
+    language = "" if language in _DEFAULT_LANGUAGE else language
     return f"write a {language + ' ' if language else ''}function: {body}"
+
+
+def _language_key(name: str) -> str:
+    key = re.sub(r"^(?:in|using|with)\s+|\s+", "", name.lower())
+    return {"python3": "python", "golang": "go"}.get(key, key)
+
+
+def _plain_body(text: str, *, strip_language: bool) -> str:
+    """Prose of the embedding text: `python` (the default) and a lone language name out, number words
+    as digits (`three` is `3` to the guard too). Dropping determiners as well measured no better."""
+    text = _PYTHON.sub(" ", text)
+    if strip_language:
+        text = _BODY_LANGUAGE.sub(" ", text)
+    text = _SCALE.sub(lambda m: "100" if m.group(1) == "hundred" else "1000", text)
+    return _NUMBER_WORD.sub(lambda m: _DIGITS[m.group(0)], text)
 
 
 def content_words(prompt: str) -> tuple[str, ...]:

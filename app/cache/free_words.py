@@ -16,7 +16,6 @@ FREE_WORDS = frozenset(
         "item",
         "entry",
         "check",
-        "remove",
         "order",
         "generate",
         "convert",

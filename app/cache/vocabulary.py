@@ -202,7 +202,8 @@ prepend: prepend | prepends
 append: append | appends
 [mutation loose]
 add: add | adds | insert | inserts
-remove: remove | removes | delete | deletes
+remove: remove | removes | delete | deletes | strip | strips | drop | drops | eliminate | eliminates
+    | trim | trims
 [toggle loose]
 expand: expand | expands | expanded | expanding
 collapse: collapse | collapses | collapsed | collapsing
