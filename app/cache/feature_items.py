@@ -29,6 +29,7 @@ class Features:
     reads: frozenset[str] = field(default_factory=frozenset)  # reading verbs (`get`, `find`) said
     every: frozenset[str] = field(default_factory=frozenset)  # nouns after `all`/`every`/`each` (stems)
     single: frozenset[str] = field(default_factory=frozenset)  # nouns after `a`/`an`/`one` (stems)
+    each: frozenset[str] = field(default_factory=frozenset)  # nouns after `each`/`every`: one at a time
 
 
 @dataclass
@@ -52,6 +53,7 @@ class Builder:
     persons: list[str] = field(default_factory=list)
     every: set[str] = field(default_factory=set)
     single: set[str] = field(default_factory=set)
+    each: set[str] = field(default_factory=set)
 
     def feature(self, cls: str, value: str) -> None:
         self.items.append(Item("feature", value, (cls, value)))

@@ -35,6 +35,7 @@ from app.cache.token_words import (
     NAMING,
     NOT_COUNTS,
     NOT_NAMES,
+    ONE_IDIOMS,
     SCALES,
 )
 
@@ -42,7 +43,8 @@ __all__ = ["Features", "extract_features"]
 
 _TOKEN = re.compile(
     r"""
-     (?P<bigo>\b[Oo]\([^()\n]{1,24}\))
+     (?P<regex>(?<!\S)(?:\^\S+|\S*(?:\\\S|\[[^\]\s]+\])\S*|\S+(?<=[^\d\s])\$)(?<![.,;:!?)]))
+    |(?P<bigo>\b[Oo]\([^()\n]{1,24}\))
     |(?P<typed>\b[A-Za-z_]\w*(?:<[\w\s,.?\[\]]{1,40}>|\[\])+)
     |(?P<pattern>(?<![\w-])[A-Za-z0-9]+(?:[-/:][A-Za-z0-9]+){2,}(?![\w-]))
     |(?P<flag>(?<![\w-])--?[A-Za-z][\w-]*)
@@ -67,6 +69,7 @@ _MAX_PHRASE = 4
 _PHRASE_STARTS = frozenset(key[0] for key in (*PHRASES, *FILLERS))
 # `find all pairs` vs `find a pair`: how many of a thing are asked for.
 _EVERY = re.compile(r"\b(?:all|every|each)\s+(?:of\s+)?(?:the\s+)?([A-Za-z]+)", re.IGNORECASE)
+_EACH = re.compile(r"\b(?:each|every)\s+([A-Za-z]+)", re.IGNORECASE)
 _SINGLE = re.compile(r"\b(?:a|an|one|single)\s+([A-Za-z]+)", re.IGNORECASE)
 
 
@@ -109,6 +112,7 @@ def extract_features(prompt: str) -> Features:
         reads=read_verbs(prompt),
         every=frozenset(builder.every),
         single=frozenset(builder.single),
+        each=frozenset(builder.each),
     )
 
 
@@ -169,6 +173,7 @@ def _add_prose(builder: Builder, text: str) -> None:
     # Plural after `all`, singular after `a`: `all the text` or `a text file` say nothing of how many.
     builder.every.update(stem(noun.lower()) for noun in _EVERY.findall(text) if noun.lower().endswith("s"))
     builder.single.update(noun.lower() for noun in _SINGLE.findall(text) if not noun.lower().endswith("s"))
+    builder.each.update(noun.lower() for noun in _EACH.findall(text) if not noun.lower().endswith("s"))
     tokens = [(match.lastgroup or "", match.group(0), match.end()) for match in _TOKEN.finditer(text)]
     index = 0
     while index < len(tokens):
@@ -183,8 +188,9 @@ def _take(builder: Builder, tokens: list[tuple[str, str, int]], index: int, text
         builder.boundary()
         return index + 1
     # Compared exactly, in order: a pattern (`YYYY-MM-DD`, `HH:MM:SS`), a command-line flag (`cp -r` is
-    # not `cp -p`), a type as code writes it (`int[]`, `List<Integer>`).
-    if kind in ("pattern", "flag", "typed", "equality"):
+    # not `cp -p`), a type as code writes it (`int[]`, `List<Integer>`), a regex written in the prose
+    # (`[A-Z]\w+`, `^\s+`), an assignment or strict equality operator.
+    if kind in ("pattern", "flag", "typed", "equality", "regex"):
         builder.feature("identifier", raw)
         return index + 1
     if kind == "bigo":
@@ -243,7 +249,9 @@ def _plain_word(builder: Builder, tokens: list[tuple[str, str, int]], index: int
     lower = tokens[index][1].lower()
     previous = tokens[index - 1][1].lower() if index else ""
     following = tokens[index + 1][1].lower() if index + 1 < len(tokens) else ""
-    if (lower in LIST_VERBS and following in LIST_OBJECTS) or (lower, previous) in NOT_COUNTS:
+    # `exactly one of`, `only one of`: a count all the same.
+    idiom = lower == "one" and following in ONE_IDIOMS and previous not in ("exactly", "only", "just")
+    if (lower in LIST_VERBS and following in LIST_OBJECTS) or (lower, previous) in NOT_COUNTS or idiom:
         builder.items.append(Item("word", lower))
         return 1
     return 0

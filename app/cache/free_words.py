@@ -131,5 +131,16 @@ ELABORATIONS = frozenset(
         "repo",
         "repository",
         "data",
+        # `the N-Queens problem`, `an XML document`, `email addresses`, `a trie that supports insert`,
+        # `an HTTP GET request`, `a regex to match hex colours`, `work with a HashMap`
+        "problem",
+        "document",
+        "address",
+        "support",
+        "declare",
+        "enforce",
+        "request",
+        "match",
+        "work",
     ]
 )

@@ -78,6 +78,9 @@ def compare_features(a: Features, b: Features) -> GuardResult:
     many = sorted(((a.every - b.every) & b.single) | ((b.every - a.every) & a.single))
     if many:  # `find all pairs` vs `find a pair`
         reasons.append(f"quantifier: all vs one {_show(many)}")
+    apart = _each_vs_plural(a, b) + _each_vs_plural(b, a)
+    if apart:  # `reverse each word` vs `reverse the words`: one at a time, or all together
+        reasons.append(f"quantifier: each vs all {_show(apart)}")
     if a.negations != b.negations:
         reasons.append(f"negation: {a.negations} vs {b.negations} negations")
     for key in sorted(a.roles.keys() & b.roles.keys()):
@@ -146,6 +149,13 @@ def _swapped_links(a: Features, b: Features) -> list[str]:
 # Classes whose members a paraphrase may name in any order (`a list of numbers`, `the numbers in a list`);
 # direction among them is the roles' business.
 _UNORDERED = frozenset({"type", "format", "key_value", "unit", "language", "human_language", "library"})
+
+
+def _each_vs_plural(a: Features, b: Features) -> list[str]:
+    """Nouns `a` takes one at a time (`each word`) that `b` names in the plural with no `each` or `all`."""
+    if b.each or b.every or {"each", "every", "all"} & b.words:
+        return []
+    return [noun for noun in a.each if {noun + "s", noun + "es"} & b.words]
 
 
 def _reordered(a: Features, b: Features) -> list[str]:
@@ -221,10 +231,12 @@ def _successors(words: tuple[str, ...]) -> dict[str, set[str]]:
 
 def _related(a: str, b: str) -> bool:
     """Forms of one word (`convert`/`conversion`, `parse`/`parser`): the shorter is a prefix of the
-    longer, or both share their first six letters."""
+    longer, or they share six letters or more and most of the shorter (`PYTHONPATH` is not
+    `PYTHONHOME`)."""
     a, b = _root(a), _root(b)
     short, long = sorted((a, b), key=len)
-    return long.startswith(short if len(short) <= 6 else short[:6])
+    common = next((n for n, (x, y) in enumerate(zip(short, long, strict=False)) if x != y), len(short))
+    return common == len(short) or (common >= 6 and common >= 0.7 * len(short))
 
 
 def _root(word: str) -> str:

@@ -14,6 +14,7 @@ __all__ = [
     "NAMING",
     "NOT_COUNTS",
     "NOT_NAMES",
+    "ONE_IDIOMS",
     "SCALES",
 ]
 
@@ -117,7 +118,13 @@ NOT_NAMES = frozenset(
 )
 SCALES = frozenset({"hundred", "thousand", "million", "billion"})
 LIST_VERBS = frozenset({"list", "lists", "listing"})
-NOT_COUNTS = frozenset({("single", "a"), ("one", "into"), ("one", "in")})  # `in one query`: a single one
+# `in one query`, `the one with`, `each one`: a single one, not a count.
+NOT_COUNTS = frozenset(
+    {("single", "a"), ("one", "into"), ("one", "in")}
+    | {("one", before) for before in ("the", "each", "which", "any", "every", "no", "this", "that")}
+)
+# `one of their fields`, `one per line`, `one by one`, `one at a time`, `one another`: not the number 1.
+ONE_IDIOMS = frozenset({"of", "per", "by", "at", "another"})
 LIST_OBJECTS = frozenset({"all", "every", "each", "the", "any", "its", "their", "available", "out"})
 # Upper-case words that are common abbreviations, not names (`an HTTP request`, `an LRU cache`).
 ACRONYMS = frozenset(

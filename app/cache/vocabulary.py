@@ -265,6 +265,7 @@ push: push | pushes | enqueue | enqueues
 pop: pop | pops | dequeue | dequeues
 [set_op]
 = union
+union_all: union all
 intersection: intersection | intersect | common elements | elements common | in common
 difference: set difference | difference
 symmetric_difference: symmetric difference

@@ -81,6 +81,28 @@ from app.cache.guard import check_prompts
             "order",
         ),
         ("Check if string s1 contains s2.", "Check if string s2 contains s1.", "order"),
+        (
+            r"Python re: find all words matching [A-Z]\w+",
+            r"Python re: find all words matching [a-z]\w+",
+            "identifier",
+        ),
+        (
+            r"Use the regex ^\s+ to trim a string in Java",
+            r"Use the regex \s+$ to trim a string in Java",
+            "identifier",
+        ),
+        ("What is PYTHONPATH used for?", "What is PYTHONHOME used for?", "wording"),
+        ("Combine two queries with UNION", "Combine two queries with UNION ALL", "set_op"),
+        (
+            "Reverse each word in a sentence in JavaScript",
+            "Reverse the order of words in a sentence in JavaScript",
+            "quantifier",
+        ),
+        (
+            "Check if exactly one of three booleans is true",
+            "Check if at least one of three booleans is true",
+            "numbers",
+        ),
     ],
 )
 def test_near_misses_are_rejected_both_ways(first: str, second: str, reason: str) -> None:
@@ -109,6 +131,23 @@ def test_near_misses_are_rejected_both_ways(first: str, second: str, reason: str
         (
             "Remove duplicates from a list",
             "Write a function that removes duplicates from a list and returns it",
+        ),
+        (
+            "Remove duplicates from an array in JavaScript",
+            "JavaScript: how do I get rid of duplicate values in an array?",
+        ),
+        (
+            "Write a function that returns the sum of a list of numbers.",
+            "Create a function that adds up all the numbers in a list.",
+        ),
+        ("Read a text file in C#", "C#: how can I read all the text from a file?"),
+        (
+            "Sort a slice of structs by a field in Go",
+            "Go: how do I sort a slice of structs by one of their fields?",
+        ),
+        (
+            "Implement a trie with insert and search",
+            "Write a trie data structure that supports insert and search",
         ),
     ],
 )

@@ -15,7 +15,11 @@ from app.cache.guard import check_prompts
 from tests.cache.conftest import verified_result
 
 _DATA: dict[str, Any] = json.loads((Path(__file__).parent / "data" / "heldout_pairs.json").read_text("utf-8"))
-SETS = ("set_a", "set_b")
+SETS = ("set_a", "set_b", "set_c", "set_d", "set_e", "set_f")
+# Share of each set's paraphrases that must hit: a little under what was measured when the floor was
+# set, so a guard or canonical-wording change that costs recall fails here. Set B's telegraphic
+# rewordings mostly fall below the 0.95 threshold; it guards precision only.
+FLOORS = {"set_a": 0.68, "set_c": 0.58, "set_d": 0.47, "set_e": 0.31, "set_f": 0.30}
 
 
 def _context(index: int) -> CacheContext:
@@ -45,15 +49,16 @@ async def test_no_near_miss_is_ever_served(cache: ResultCache, name: str) -> Non
     assert not served
 
 
-async def test_most_rewordings_hit(cache: ResultCache) -> None:
-    """Set A's paraphrases (MiniLM cosine of the raw prompts mostly 0.87-0.99): measured 0.64 when the
-    set was added, 0.72 after the canonical wording learnt topic prefixes and plain-English synonyms;
-    the floor catches a guard or canonical-wording change that costs recall."""
-    pairs = [pair for pair in _DATA["set_a"]["paraphrases"] if "==" not in pair[1] and "->" not in pair[1]]
+@pytest.mark.parametrize("name", sorted(FLOORS))
+async def test_most_rewordings_hit(cache: ResultCache, name: str) -> None:
+    """Set A measured 0.64 when it was added and 0.72 after the canonical wording learnt topic prefixes
+    and plain-English synonyms; sets C, D, E and F 0.62, 0.51, 0.35 and 0.33 when they were added."""
+    # Examples in the asked prompt are re-checked in a sandbox, which this cache has not.
+    pairs = [pair for pair in _DATA[name]["paraphrases"] if "==" not in pair[1] and "->" not in pair[1]]
     hits = 0
     for index, (stored, asked) in enumerate(pairs):
         context = _context(10_000 + index)
         assert await cache.put(verified_result(stored), context)
         found = await cache.lookup(asked, context)
         hits += found.hit
-    assert hits / len(pairs) >= 0.68, f"{hits}/{len(pairs)}"
+    assert hits / len(pairs) >= FLOORS[name], f"{hits}/{len(pairs)}"
