@@ -15,8 +15,9 @@ import re
 
 from app.cache.lexicon import CASE_SENSITIVE, CLASSES, NUMBER_WORDS, PHRASES
 from app.cache.phrase_regex import phrase_alternation
+from app.cache.stop_words import STOP_WORDS
 from app.cache.synonyms import PHRASES as WORD_PHRASES
-from app.cache.synonyms import STOP_WORDS, SYNONYMS
+from app.cache.synonyms import SYNONYMS
 from app.cache.text import plain_prose, segments
 
 __all__ = ["answer_kind", "canonical_parts", "content_words", "embedding_text", "read_verbs"]
