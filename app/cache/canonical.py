@@ -83,6 +83,12 @@ _LIST_VERB = re.compile(
 _PROSE_WORD = re.compile(r"(?<=[0-9])(?:st|nd|rd|th)\b|([a-z][a-z_]+)")  # `5th`: no word; `9am`: `am`
 # `change a column's name`: `rename a column`.
 _CHANGE_NAME = re.compile(r"\bchange\s+(?:the\s+|a\s+|an\s+|its\s+)?([a-z]+\s+)?name\b", re.IGNORECASE)
+# `make an HTTP GET request`: `send` one, as `send a GET request` says.
+_MAKE_REQUEST = re.compile(
+    r"\b(?:make|makes|making|do|does|doing)\s+((?:(?:a|an|the|some)\s+)?(?:[\w.-]+\s+){0,3}(?:request|call)s?"
+    r"|(?:an?\s+)?http\s+(?:get|post|put|patch|delete|head))\b",
+    re.IGNORECASE,
+)
 _PYTHON = re.compile(r"(?:\b(?:in|using|with)\s+)?\bpython\s*3?\b")
 _DEFAULT_LANGUAGE = {"python", "python3", "python 3"}
 # Language names that are never ordinary words (`go`, `c` and `r` are left where they are).
@@ -232,6 +238,7 @@ def canonical_parts(prompt: str, *, drop_lexicon: bool = False) -> tuple[tuple[t
                 text = prefix + text[lead.end() :]
         text = _LIST_VERB.sub("return", _REQUEST_WRITE.sub(" ", text))
         text = _CHANGE_NAME.sub(lambda m: f"rename {m.group(1) or ''}", text)
+        text = _MAKE_REQUEST.sub(r"send \1", text)
         aside = _CODE_ASIDE.search(text)
         if aside:
             language = language or aside.group("lang") or ""

@@ -30,6 +30,8 @@ class Features:
     every: frozenset[str] = field(default_factory=frozenset)  # nouns after `all`/`every`/`each` (stems)
     single: frozenset[str] = field(default_factory=frozenset)  # nouns after `a`/`an`/`one` (stems)
     each: frozenset[str] = field(default_factory=frozenset)  # nouns after `each`/`every`: one at a time
+    returned: tuple[str, ...] = ()  # the word after each `return` (`return the pair`)
+    names: tuple[str, ...] = ()  # every identifier mention, in order (`s is a subsequence of t`)
 
 
 @dataclass
@@ -54,6 +56,8 @@ class Builder:
     every: set[str] = field(default_factory=set)
     single: set[str] = field(default_factory=set)
     each: set[str] = field(default_factory=set)
+    returned: list[str] = field(default_factory=list)
+    params: set[str] = field(default_factory=set)  # parameter names of signatures (`divide(a, b)`)
 
     def feature(self, cls: str, value: str) -> None:
         self.items.append(Item("feature", value, (cls, value)))

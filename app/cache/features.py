@@ -45,6 +45,8 @@ _TOKEN = re.compile(
     r"""
      (?P<regex>(?<!\S)(?:\^\S+|\S*(?:\\\S|\[[^\]\s]+\])\S*|\S+(?<=[^\d\s])\$)(?<![.,;:!?)]))
     |(?P<bigo>\b[Oo]\([^()\n]{1,24}\))
+    |(?P<signature>\b[A-Za-z_]\w*\(\s*\*{0,2}[A-Za-z_]\w*(?:\s*,\s*\*{0,2}[A-Za-z_]\w*){0,8}\s*\))
+    |(?P<tag></?[A-Za-z][\w-]*\s*/?>)
     |(?P<typed>\b[A-Za-z_]\w*(?:<[\w\s,.?\[\]]{1,40}>|\[\])+)
     |(?P<pattern>(?<![\w-])[A-Za-z0-9]+(?:[-/:][A-Za-z0-9]+){2,}(?![\w-]))
     |(?P<flag>(?<![\w-])--?[A-Za-z][\w-]*)
@@ -70,7 +72,9 @@ _PHRASE_STARTS = frozenset(key[0] for key in (*PHRASES, *FILLERS))
 # `find all pairs` vs `find a pair`: how many of a thing are asked for.
 _EVERY = re.compile(r"\b(?:all|every|each)\s+(?:of\s+)?(?:the\s+)?([A-Za-z]+)", re.IGNORECASE)
 _EACH = re.compile(r"\b(?:each|every)\s+([A-Za-z]+)", re.IGNORECASE)
-_SINGLE = re.compile(r"\b(?:a|an|one|single)\s+([A-Za-z]+)", re.IGNORECASE)
+_SINGLE = re.compile(r"\b(?:(?:a|an|one)\s+(?:single\s+)?|single\s+)([A-Za-z]+)", re.IGNORECASE)
+# `return the pair` vs `return the difference`: what is handed back.
+_RETURNS = re.compile(r"\breturns?\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?([A-Za-z]+)", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -113,6 +117,8 @@ def extract_features(prompt: str) -> Features:
         every=frozenset(builder.every),
         single=frozenset(builder.single),
         each=frozenset(builder.each),
+        returned=tuple(builder.returned),
+        names=tuple(item.text for item in builder.items if item.key[0] == "identifier"),
     )
 
 
@@ -174,6 +180,7 @@ def _add_prose(builder: Builder, text: str) -> None:
     builder.every.update(stem(noun.lower()) for noun in _EVERY.findall(text) if noun.lower().endswith("s"))
     builder.single.update(noun.lower() for noun in _SINGLE.findall(text) if not noun.lower().endswith("s"))
     builder.each.update(noun.lower() for noun in _EACH.findall(text) if not noun.lower().endswith("s"))
+    builder.returned.extend(noun.lower() for noun in _RETURNS.findall(text))
     tokens = [(match.lastgroup or "", match.group(0), match.end()) for match in _TOKEN.finditer(text)]
     index = 0
     while index < len(tokens):
@@ -190,8 +197,12 @@ def _take(builder: Builder, tokens: list[tuple[str, str, int]], index: int, text
     # Compared exactly, in order: a pattern (`YYYY-MM-DD`, `HH:MM:SS`), a command-line flag (`cp -r` is
     # not `cp -p`), a type as code writes it (`int[]`, `List<Integer>`), a regex written in the prose
     # (`[A-Z]\w+`, `^\s+`), an assignment or strict equality operator.
-    if kind in ("pattern", "flag", "typed", "equality", "regex"):
+    if kind in ("pattern", "flag", "typed", "equality", "regex", "tag"):
         builder.feature("identifier", raw)
+        return index + 1
+    if kind == "signature":  # `clamp(value, min, max)`: the name and its parameters, in their order
+        builder.feature("identifier", re.sub(r"\s+", "", raw))
+        builder.params.update(re.findall(r"\w+", raw[raw.index("(") :]))
         return index + 1
     if kind == "bigo":
         builder.feature("complexity", re.sub(r"\s+", "", raw[2:-1]).lower())
@@ -229,7 +240,10 @@ def _word_seen(builder: Builder, raw: str, previous: str, following: str) -> boo
     builder.words.add(lower)
     if lower in ("i", "me"):
         builder.persons.append(lower)
-    if len(raw) == 1 and previous in LETTER_NAMED and (raw.isupper() or following in AFTER_LETTER_NAME):
+    mid_sentence = previous not in ("", ".", "!", "?", ":", "\n")
+    capital = raw.isupper() and raw != "I" and mid_sentence  # `A minus B`, `from A to B`
+    named = previous in LETTER_NAMED and (raw.isupper() or following in AFTER_LETTER_NAME)
+    if (len(raw) == 1 and (capital or named)) or raw in builder.params:
         builder.items.append(Item("feature", raw, ("identifier", raw)))
         return True
     return False

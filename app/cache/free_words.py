@@ -142,5 +142,6 @@ ELABORATIONS = frozenset(
         "request",
         "match",
         "work",
+        "archive",
     ]
 )

@@ -28,12 +28,13 @@ from dataclasses import dataclass
 from app.cache.canonical import canonical_parts
 from app.cache.features import Features, extract_features
 from app.cache.free_words import ELABORATIONS, FREE_WORDS
+from app.cache.guard_order import answer_reasons, order_reasons, show
 from app.cache.lexicon import CLASSES
 from app.cache.text import normalize_prompt
 
 __all__ = ["GuardResult", "check_prompts", "compare_features", "forget_prompts"]
 
-_GENERIC_TYPES = frozenset({"number", "string", "sentence", "file"})
+_GENERIC_TYPES = frozenset({"number", "string", "sentence", "file", "class"})
 _ELEMENT_TYPES = frozenset({"number", "character"})
 # Loose classes whose value, named by one prompt only, is still the action it asks for (`removes`).
 _ACTION_CLASSES = frozenset({"mutation"})
@@ -64,23 +65,7 @@ def check_prompts(new: str, cached: str) -> GuardResult:
 
 def compare_features(a: Features, b: Features) -> GuardResult:
     reasons, loose_a, loose_b = _class_reasons(a, b)
-    if a.literals != b.literals and sorted(a.literals) == sorted(b.literals):
-        reasons.append(f"direction: quoted {_show(a.literals)} vs {_show(b.literals)}")
-    if a.persons != b.persons and {"i", "me"} <= set(a.persons) & set(b.persons):
-        reasons.append(f"direction: {' '.join(a.persons)} vs {' '.join(b.persons)}")
-    if {a.answer, b.answer} == {"yes/no", "items"}:
-        reasons.append(f"answer: {a.answer} vs {b.answer}")
-    if sorted(a.numbers) != sorted(b.numbers):
-        reasons.append(f"numbers: {_show(a.numbers)} vs {_show(b.numbers)}")
-    elif a.numbers != b.numbers:  # `shape (3, 4)` vs `shape (4, 3)`, `8080 to 80` vs `80 to 8080`
-        reasons.append(f"numbers: {', '.join(a.numbers)} vs {', '.join(b.numbers)} in this order")
-    reasons.extend(_reordered(a, b))
-    many = sorted(((a.every - b.every) & b.single) | ((b.every - a.every) & a.single))
-    if many:  # `find all pairs` vs `find a pair`
-        reasons.append(f"quantifier: all vs one {_show(many)}")
-    apart = _each_vs_plural(a, b) + _each_vs_plural(b, a)
-    if apart:  # `reverse each word` vs `reverse the words`: one at a time, or all together
-        reasons.append(f"quantifier: each vs all {_show(apart)}")
+    reasons.extend(order_reasons(a, b) + answer_reasons(a, b))
     if a.negations != b.negations:
         reasons.append(f"negation: {a.negations} vs {b.negations} negations")
     for key in sorted(a.roles.keys() & b.roles.keys()):
@@ -90,7 +75,7 @@ def compare_features(a: Features, b: Features) -> GuardResult:
     reasons.extend(_swapped_links(a, b))
     swapped_out, swapped_in = a.sources & b.targets, a.targets & b.sources
     if swapped_out and swapped_in:  # `status codes to reason phrases` vs `reason phrases to status codes`
-        reasons.append(f"direction: {_show(swapped_out)} to {_show(swapped_in)} vs the reverse")
+        reasons.append(f"direction: {show(swapped_out)} to {show(swapped_in)} vs the reverse")
     reasons.extend(_wording(a.content, b.content, loose_a, loose_b))
     reasons.extend(_read_vs_change(a, b, loose_a, loose_b) + _read_vs_change(b, a, loose_b, loose_a))
     for word, base in _negated_pairs(a.words, b.words) + _negated_pairs(b.words, a.words):
@@ -123,7 +108,7 @@ def _class_reasons(a: Features, b: Features) -> tuple[list[str], list[str], list
                 continue
         if cls == "type" and _implied_type(left, right):
             continue
-        reasons.append(f"{cls}: {_show(left)} vs {_show(right)}")
+        reasons.append(f"{cls}: {show(left)} vs {show(right)}")
     return reasons, loose_a, loose_b
 
 
@@ -146,30 +131,6 @@ def _swapped_links(a: Features, b: Features) -> list[str]:
     return []
 
 
-# Classes whose members a paraphrase may name in any order (`a list of numbers`, `the numbers in a list`);
-# direction among them is the roles' business.
-_UNORDERED = frozenset({"type", "format", "key_value", "unit", "language", "human_language", "library"})
-
-
-def _each_vs_plural(a: Features, b: Features) -> list[str]:
-    """Nouns `a` takes one at a time (`each word`) that `b` names in the plural with no `each` or `all`."""
-    if b.each or b.every or {"each", "every", "all"} & b.words:
-        return []
-    return [noun for noun in a.each if {noun + "s", noun + "es"} & b.words]
-
-
-def _reordered(a: Features, b: Features) -> list[str]:
-    """The same members of a class or the same names, mentioned in another order: `expand collapsed
-    rows` vs `collapse expanded rows`, `s1 contains s2` vs `s2 contains s1`."""
-    reasons = []
-    for cls in sorted(({cls for cls, _ in a.sequence} & {cls for cls, _ in b.sequence}) - _UNORDERED):
-        order_a = [value for kind, value in a.sequence if kind == cls]
-        order_b = [value for kind, value in b.sequence if kind == cls]
-        if len(order_a) > 1 and order_a != order_b and sorted(order_a) == sorted(order_b):
-            reasons.append(f"order: {cls} {', '.join(order_a)} vs {', '.join(order_b)}")
-    return reasons
-
-
 _CHANGES = frozenset(CLASSES["mutation"].terms)
 
 
@@ -178,7 +139,7 @@ def _read_vs_change(a: Features, b: Features, loose_a: list[str], loose_b: list[
     reads = sorted(b.reads - a.reads)
     actions = [value for value in loose_a if value in _CHANGES]
     if actions and not loose_b and reads:
-        return [f"action: {_show(actions)} vs {_show(reads)}"]
+        return [f"action: {show(actions)} vs {show(reads)}"]
     return []
 
 
@@ -196,17 +157,18 @@ def _wording(a: tuple[str, ...], b: tuple[str, ...], loose_a: list[str], loose_b
     # is an action, never free.
     every_free = not (loose_a or loose_b) and all(word in FREE_WORDS for word in swap_a + swap_b)
     if (only_a or only_b) and swap_a and swap_b and not every_free:
-        return [f"wording: {_show(swap_a)} vs {_show(swap_b)}"]
+        return [f"wording: {show(swap_a)} vs {show(swap_b)}"]
     added = [word for word in only_a + only_b if word not in FREE_WORDS and word not in ELABORATIONS]
     if added:
-        return [f"wording: {_show(added)} only in one"]
+        return [f"wording: {show(added)} only in one"]
+    a, b = tuple(w for w in a if w not in _FLOATING), tuple(w for w in b if w not in _FLOATING)
     for word, follows in _successors(a).items():
         other = _successors(b).get(word)
         if other is None or follows & other:
             continue
         moved = sorted(w for w in follows if w in b) + sorted(w for w in other if w in a)
         if len(moved) >= 2:
-            return [f"wording: after {word!r}: {_show(sorted(follows))} vs {_show(sorted(other))}"]
+            return [f"wording: after {word!r}: {show(sorted(follows))} vs {show(sorted(other))}"]
     return []
 
 
@@ -219,6 +181,14 @@ def _implied_type(left: set[str], right: set[str]) -> bool:
     # `whitespace` vs `whitespace characters`, `a list` vs `a list of numbers`: what the one prompt's
     # container or text is made of, said by one only.
     return (left < right or right < left) and (left ^ right) <= _ELEMENT_TYPES
+
+
+# Topic words a paraphrase moves anywhere (`a local git branch`, `a local branch in git`): not part of
+# the arrangement the word-order check compares.
+_FLOATING = frozenset(
+    {"git", "github", "docker", "linux", "bash", "shell", "npm", "pip", "kubernetes", "kubectl", "regex"}
+    | {"algorithm", "method", "library", "module", "package", "command", "query", "code", "program"}
+)
 
 
 def _successors(words: tuple[str, ...]) -> dict[str, set[str]]:
@@ -257,8 +227,3 @@ def _negated_pairs(words: frozenset[str], other: frozenset[str]) -> list[tuple[s
             if word.startswith(prefix) and len(base) >= 4 and base in other and base not in words:
                 pairs.append((word, base))
     return pairs
-
-
-def _show(values: object) -> str:
-    items = sorted(values) if isinstance(values, set | frozenset) else list(values)  # type: ignore[call-overload]
-    return "{" + ", ".join(str(item) for item in items) + "}" if items else "{}"

@@ -118,10 +118,11 @@ NOT_NAMES = frozenset(
 )
 SCALES = frozenset({"hundred", "thousand", "million", "billion"})
 LIST_VERBS = frozenset({"list", "lists", "listing"})
-# `in one query`, `the one with`, `each one`: a single one, not a count.
+# `in one query`, `the one with`, `each one`, `at once`: a single one, not a count.
 NOT_COUNTS = frozenset(
     {("single", "a"), ("one", "into"), ("one", "in")}
     | {("one", before) for before in ("the", "each", "which", "any", "every", "no", "this", "that")}
+    | {("once", "at")}  # `await several promises at once`
 )
 # `one of their fields`, `one per line`, `one by one`, `one at a time`, `one another`: not the number 1.
 ONE_IDIOMS = frozenset({"of", "per", "by", "at", "another"})

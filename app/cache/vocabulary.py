@@ -28,7 +28,8 @@ matrix: matrix | matrices | grid | 2d array | 2d list | two-dimensional array
 tree: tree | binary tree
 bst: binary search tree | bst
 = graph
-linked_list: linked list | singly linked list | doubly linked list
+linked_list: linked list | singly linked list
+doubly_linked_list: doubly linked list
 = stack queue
 heap: heap | priority queue
 = deque

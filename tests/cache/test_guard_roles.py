@@ -103,6 +103,49 @@ from app.cache.guard import check_prompts
             "Check if at least one of three booleans is true",
             "numbers",
         ),
+        (
+            "Write a function that counts words in a string",
+            "Write a class that counts words in a string",
+            "type",
+        ),
+        ("Rebase the feature branch onto main.", "Rebase main onto the feature branch.", "wording"),
+        (
+            "Write a Python function is_subsequence(s, t) that returns True if s is a subsequence of t",
+            "Write a Python function is_subsequence(s, t) that returns True if t is a subsequence of s",
+            "order",
+        ),
+        (
+            "Write a JavaScript function divide(a, b) that returns a divided by b",
+            "Write a JavaScript function divide(a, b) that returns b divided by a",
+            "order",
+        ),
+        (
+            "Write a function clamp(value, min, max) in TypeScript",
+            "Write a function clamp(min, max, value) in TypeScript",
+            "identifier",
+        ),
+        (
+            "Write a Python function that computes the set difference A minus B",
+            "Write a Python function that computes the set difference B minus A",
+            "order",
+        ),
+        (
+            "Build a dict from two lists where the first list gives the keys and the second gives the values",
+            "Build a dict from two lists where the first list gives the values and the second gives the keys",
+            "order",
+        ),
+        ("Reverse a singly linked list in Java", "Reverse a doubly linked list in Java", "type"),
+        (
+            "Write a Python function that wraps a string in <b> tags",
+            "Write a Python function that wraps a string in <i> tags",
+            "identifier",
+        ),
+        ("Run a single test function with pytest", "Run all tests in a file with pytest", "quantifier"),
+        (
+            "Find the pair of numbers with the smallest difference in an array and return the pair",
+            "Find the pair of numbers with the smallest difference in an array and return the difference",
+            "answer",
+        ),
     ],
 )
 def test_near_misses_are_rejected_both_ways(first: str, second: str, reason: str) -> None:
@@ -149,6 +192,15 @@ def test_near_misses_are_rejected_both_ways(first: str, second: str, reason: str
             "Implement a trie with insert and search",
             "Write a trie data structure that supports insert and search",
         ),
+        ("Rename a local git branch", "How do I change the name of a local branch in git?"),
+        ("Make an HTTP GET request in Go", "Go: how do I do an HTTP GET?"),
+        ("Implement a singleton class in Java", "How do I write a singleton in Java?"),
+        ("Get the last element of a list in Python", "Python: how do I access the final item of a list?"),
+        (
+            "Write divide(a, b) in JavaScript that returns a divided by b",
+            "JavaScript: a function divide(a, b) returning a divided by b",
+        ),
+        ("Wrap a string in <b> tags in Python", "Python: how do I wrap a string in <b> tags?"),
     ],
 )
 def test_paraphrases_still_pass(first: str, second: str) -> None:
@@ -159,4 +211,7 @@ def test_paraphrases_still_pass(first: str, second: str) -> None:
 def test_units_glued_to_numbers_read_as_separate_words() -> None:
     assert extract_features("Sleep 5s, then resize to 10px (max 100MB)").numbers == ("5", "10", "100")
     assert extract_features("sha256 of the 2nd file").numbers == ()
+    # Idioms, not counts: `at once`, `one of their fields`; `exactly one of` still counts.
+    assert extract_features("Run several tasks at once, sorted by one of their fields").numbers == ()
+    assert extract_features("Check if exactly one of three flags is set").numbers == ("1", "3")
     assert embedding_text("Debounce with a 300ms delay") == embedding_text("Debounce with a 300 ms delay")
