@@ -20,7 +20,7 @@ from app.cache.synonyms import PHRASES as WORD_PHRASES
 from app.cache.synonyms import SYNONYMS
 from app.cache.text import plain_prose, segments
 
-__all__ = ["answer_kind", "canonical_parts", "content_words", "embedding_text", "read_verbs"]
+__all__ = ["answer_kind", "canonical_parts", "content_words", "embedding_text", "lead_verb", "read_verbs"]
 
 # `write` asks for code (`write a function`, `using a regex, write one`) unless what follows is written
 # somewhere (`write a JSON file`, `write a list of dicts to a CSV file`): then it is the task, as `read` is.
@@ -201,6 +201,22 @@ _READ_VERBS = frozenset(
     for verb in (*_READ_VERB_STEMS, "select", "obtain", "extract", "list", "view")
     for form in (verb, verb + ("es" if verb.endswith("h") else "s"))
 )
+
+
+_LEAD_VERB = re.compile(
+    r"^\s*(?:[\w.+#]+\s*:\s*)?(?:(?:please|how\s+(?:do|can|should|would)\s+(?:i|you|we)|can\s+you)\s+)?"
+    r"(use|using|implement|write|build|create|code)\b",
+    re.IGNORECASE,
+)
+
+
+def lead_verb(prompt: str) -> str:
+    """`use` or `implement` when the request opens with one of them (`Use lru_cache` asks for a use
+    of it, `Implement lru_cache` for a new one), else ``."""
+    match = _LEAD_VERB.match(prompt)
+    if match is None:
+        return ""
+    return "use" if match.group(1).lower() in ("use", "using") else "implement"
 
 
 def read_verbs(prompt: str) -> frozenset[str]:

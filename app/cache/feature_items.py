@@ -24,6 +24,7 @@ class Features:
     literals: tuple[str, ...] = ()  # quoted strings in order (`'foo' with 'bar'` vs `'bar' with 'foo'`)
     persons: tuple[str, ...] = ()  # `i` and `me` in order: `users who follow me` vs `users I follow`
     answer: str = ""  # `yes/no`, `items` or unsaid (canonical.py)
+    lead: str = ""  # `use` or `implement` when the request opens with it (canonical.py)
     # (class, value) of every class member and name, first mention first (`expand collapsed rows`).
     sequence: tuple[tuple[str, str], ...] = ()
     reads: frozenset[str] = field(default_factory=frozenset)  # reading verbs (`get`, `find`) said
@@ -32,6 +33,7 @@ class Features:
     each: frozenset[str] = field(default_factory=frozenset)  # nouns after `each`/`every`: one at a time
     returned: tuple[str, ...] = ()  # the word after each `return` (`return the pair`)
     names: tuple[str, ...] = ()  # every identifier mention, in order (`s is a subsequence of t`)
+    negated: tuple[str, ...] = ()  # the word after each negation, sorted (`not writable`)
 
 
 @dataclass
@@ -58,6 +60,9 @@ class Builder:
     each: set[str] = field(default_factory=set)
     returned: list[str] = field(default_factory=list)
     params: set[str] = field(default_factory=set)  # parameter names of signatures (`divide(a, b)`)
+    negated: list[str] = field(default_factory=list)
+    letter_b: bool = False  # `b` stands alone somewhere: then `a` may be a variable too
+    variables: bool = False  # two single letters or more stand alone: they are variables
 
     def feature(self, cls: str, value: str) -> None:
         self.items.append(Item("feature", value, (cls, value)))

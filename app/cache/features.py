@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 
-from app.cache.canonical import answer_kind, content_words, read_verbs
+from app.cache.canonical import answer_kind, content_words, lead_verb, read_verbs
 from app.cache.feature_items import Builder, Features, Item
 from app.cache.lexicon import (
     CASE_SENSITIVE,
@@ -22,9 +22,12 @@ from app.cache.lexicon import (
     PHRASES,
     VERB_CLASSES,
 )
+from app.cache.numbers import number_run, number_value
 from app.cache.relations import DETERMINERS, links, sides, stem
 from app.cache.text import Segment, plain_prose, segments
 from app.cache.token_words import (
+    A_AFTER,
+    A_BEFORE,
     ACRONYMS,
     AFTER_LETTER_NAME,
     LANGUAGE_AFTER,
@@ -33,10 +36,10 @@ from app.cache.token_words import (
     LIST_OBJECTS,
     LIST_VERBS,
     NAMING,
+    NEGATION_SKIP,
     NOT_COUNTS,
     NOT_NAMES,
     ONE_IDIOMS,
-    SCALES,
 )
 
 __all__ = ["Features", "extract_features"]
@@ -53,6 +56,7 @@ _TOKEN = re.compile(
     |(?P<ordinal>\b\d+(?:st|nd|rd|th)\b)
     |(?P<number>(?<![\w.])[-+]?\d+(?:[,_]\d{3})*(?:\.\d+)?(?:[eE][-+]?\d+)?(?![\d_])(?=[A-Za-z]*\b))
     |(?P<word>[^\W\d_]\w*(?:\.[^\W\d_]\w*)*(?:\+\+|\#|['\u2019][^\W\d_]+)?|_\w+)
+    |(?P<arith>\*\*|//|(?<=\d)\s*[*%^]\s*(?=\d)|(?<=\d\s)[*%^](?=\s\d))
     |(?P<equality>(?<![=!<>:])(?:===|!==|:=|=)(?![=>]))
     |(?P<op>>=|<=|==|!=|->|=>|[<>≤≥≠→%])
     |(?P<paren>\()
@@ -73,6 +77,7 @@ _PHRASE_STARTS = frozenset(key[0] for key in (*PHRASES, *FILLERS))
 _EVERY = re.compile(r"\b(?:all|every|each)\s+(?:of\s+)?(?:the\s+)?([A-Za-z]+)", re.IGNORECASE)
 _EACH = re.compile(r"\b(?:each|every)\s+([A-Za-z]+)", re.IGNORECASE)
 _SINGLE = re.compile(r"\b(?:(?:a|an|one)\s+(?:single\s+)?|single\s+)([A-Za-z]+)", re.IGNORECASE)
+_ROUND_UP_DOWN = re.compile(r"\bround(?:s|ed|ing)?\s+(?:\S+\s+){1,4}?(up|down)\b", re.IGNORECASE)
 # `return the pair` vs `return the difference`: what is handed back.
 _RETURNS = re.compile(r"\breturns?\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?([A-Za-z]+)", re.IGNORECASE)
 
@@ -114,10 +119,12 @@ def extract_features(prompt: str) -> Features:
         answer=answer_kind(prompt),
         sequence=tuple(dict.fromkeys(item.key for item in builder.items if item.kind == "feature")),
         reads=read_verbs(prompt),
+        lead=lead_verb(prompt),
         every=frozenset(builder.every),
         single=frozenset(builder.single),
         each=frozenset(builder.each),
         returned=tuple(builder.returned),
+        negated=tuple(sorted(builder.negated)),
         names=tuple(item.text for item in builder.items if item.key[0] == "identifier"),
     )
 
@@ -140,7 +147,7 @@ def _add_inline(builder: Builder, code: str) -> None:
         if match.lastgroup == "string":
             builder.feature("quoted", text[1:-1])
         elif match.lastgroup == "token" and re.fullmatch(r"\d+(?:\.\d+)?", text):
-            builder.items.append(Item("number", text, ("number", _number(text))))
+            builder.items.append(Item("number", text, ("number", number_value(text))))
         elif match.lastgroup == "token" and re.fullmatch(r"[^\W\d]\w*", text):
             builder.feature("identifier", text)
         elif match.lastgroup == "token" and text in "<>=!":
@@ -181,6 +188,12 @@ def _add_prose(builder: Builder, text: str) -> None:
     builder.single.update(noun.lower() for noun in _SINGLE.findall(text) if not noun.lower().endswith("s"))
     builder.each.update(noun.lower() for noun in _EACH.findall(text) if not noun.lower().endswith("s"))
     builder.returned.extend(noun.lower() for noun in _RETURNS.findall(text))
+    for direction in _ROUND_UP_DOWN.findall(text):  # `round a float up to the nearest integer`
+        builder.feature("rounding", "ceil" if direction.lower() == "up" else "floor")
+    letters = set(re.findall(r"(?<![\w'-])([b-hj-z])(?![\w'-])", text))
+    # Two letters or more (`s` and `t`, `a` and `b`): variables. One alone (`the nth`, `x-axis`) is not.
+    builder.letter_b = builder.letter_b or "b" in letters
+    builder.variables = builder.variables or len(letters) >= 2 or builder.letter_b
     tokens = [(match.lastgroup or "", match.group(0), match.end()) for match in _TOKEN.finditer(text)]
     index = 0
     while index < len(tokens):
@@ -197,8 +210,8 @@ def _take(builder: Builder, tokens: list[tuple[str, str, int]], index: int, text
     # Compared exactly, in order: a pattern (`YYYY-MM-DD`, `HH:MM:SS`), a command-line flag (`cp -r` is
     # not `cp -p`), a type as code writes it (`int[]`, `List<Integer>`), a regex written in the prose
     # (`[A-Z]\w+`, `^\s+`), an assignment or strict equality operator.
-    if kind in ("pattern", "flag", "typed", "equality", "regex", "tag"):
-        builder.feature("identifier", raw)
+    if kind in ("pattern", "flag", "typed", "equality", "regex", "tag", "arith"):
+        builder.feature("identifier", raw.strip())
         return index + 1
     if kind == "signature":  # `clamp(value, min, max)`: the name and its parameters, in their order
         builder.feature("identifier", re.sub(r"\s+", "", raw))
@@ -219,12 +232,13 @@ def _take(builder: Builder, tokens: list[tuple[str, str, int]], index: int, text
     if taken:
         return index + taken
     if kind == "number" or (kind == "word" and lower in NUMBER_WORDS):
-        return _number_run(builder, tokens, index)
+        return number_run(builder, tokens, index)
     if kind == "op" or lower in CONNECTIVES:
         builder.items.append(Item("conn" if lower in CONNECTIVES else "word", lower))
         return index + 1
     if kind == "word" and (lower in NEGATIONS or lower.endswith(("n't", "n\u2019t"))):
         builder.negations += 1
+        builder.negated.append(_negated_word(tokens, index))
         return index + 1
     if kind == "word" and (call or _named(raw, previous) or _looks_like_identifier(raw)):
         builder.feature("identifier", raw)
@@ -243,10 +257,25 @@ def _word_seen(builder: Builder, raw: str, previous: str, following: str) -> boo
     mid_sentence = previous not in ("", ".", "!", "?", ":", "\n")
     capital = raw.isupper() and raw != "I" and mid_sentence  # `A minus B`, `from A to B`
     named = previous in LETTER_NAMED and (raw.isupper() or following in AFTER_LETTER_NAME)
-    if (len(raw) == 1 and (capital or named)) or raw in builder.params:
+    # `subtract b from a`, `n factorial`: a small letter other than the article and `i` is a variable;
+    # `a` too where `b` is one and `a` sits where an operand does (`a divided by b`, `from a`).
+    variable = raw.islower() and raw not in ("a", "i") and builder.variables
+    operand = raw == "a" and builder.letter_b and (following in A_BEFORE or previous in A_AFTER)
+    if (len(raw) == 1 and (capital or named or variable or operand)) or raw in builder.params:
         builder.items.append(Item("feature", raw, ("identifier", raw)))
         return True
     return False
+
+
+def _negated_word(tokens: list[tuple[str, str, int]], index: int) -> str:
+    """The first content word after a negation (`not divisible`, `do not end`, `isn't active`)."""
+    for position in range(index + 1, min(index + 5, len(tokens))):
+        lower = tokens[position][1].lower()
+        if lower not in NEGATION_SKIP:
+            # With the number that follows it, if any: `not divisible by 3` vs `not divisible by 5`.
+            nearby = [raw for kind, raw, _ in tokens[position + 1 : position + 4] if kind == "number"]
+            return " ".join([stem(lower), *nearby[:1]])
+    return ""
 
 
 def _named(raw: str, previous: str) -> bool:
@@ -259,10 +288,13 @@ def _named(raw: str, previous: str) -> bool:
 
 def _plain_word(builder: Builder, tokens: list[tuple[str, str, int]], index: int) -> int:
     """Words that look like class members or counts but are not here: `lists all files` (the verb,
-    not the type), `into a single list` / `into one list` (no count)."""
+    not the type), `into a single list` / `into one list` (no count); and `over 18` is a comparison."""
     lower = tokens[index][1].lower()
     previous = tokens[index - 1][1].lower() if index else ""
     following = tokens[index + 1][1].lower() if index + 1 < len(tokens) else ""
+    if lower in ("over", "under") and index + 1 < len(tokens) and tokens[index + 1][0] == "number":
+        builder.feature("compare", "gt" if lower == "over" else "lt")  # `users over 18`
+        return 1
     # `exactly one of`, `only one of`: a count all the same.
     idiom = lower == "one" and following in ONE_IDIOMS and previous not in ("exactly", "only", "just")
     if (lower in LIST_VERBS and following in LIST_OBJECTS) or (lower, previous) in NOT_COUNTS or idiom:
@@ -302,44 +334,6 @@ def _spelled(tokens: list[tuple[str, str, int]], index: int, cls: str) -> bool:
     after = tokens[index + 1][1].lower() if index + 1 < len(tokens) else ""
     # `Go: how do I ...`: a language named as the prompt's topic.
     return before in LANGUAGE_BEFORE or after in LANGUAGE_AFTER or (index == 0 and after == ":")
-
-
-def _number_run(builder: Builder, tokens: list[tuple[str, str, int]], index: int) -> int:
-    """A number in digits or words (`twenty-one`, `3 million`, `a hundred`), as one value."""
-    kind, raw, _ = tokens[index]
-    following = tokens[index + 1][1].lower() if index + 1 < len(tokens) else ""
-    if kind == "number":
-        value = float(_number(raw))
-        scale = NUMBER_WORDS.get(following, 0) if following in SCALES else 0
-        builder.items.append(Item("number", "", ("number", _number(str(value * (scale or 1))))))
-        return index + (2 if scale else 1)
-    total, current, position = 0, 0, index
-    while position < len(tokens):
-        lower = tokens[position][1].lower()
-        if (
-            lower == "and"
-            and index < position < len(tokens) - 1
-            and tokens[position + 1][1].lower() in NUMBER_WORDS
-        ):
-            position += 1
-            continue
-        if tokens[position][0] != "word" or lower not in NUMBER_WORDS:
-            break
-        value = NUMBER_WORDS[lower]
-        if value == 100:
-            current = (current or 1) * 100
-        elif lower in SCALES:
-            total, current = total + (current or 1) * value, 0
-        else:
-            current += value
-        position += 1
-    builder.items.append(Item("number", "", ("number", str(total + current))))
-    return max(position, index + 1)
-
-
-def _number(raw: str) -> str:
-    value = float(raw.replace(",", "").replace("_", ""))
-    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
 
 
 def _looks_like_identifier(word: str) -> bool:

@@ -203,6 +203,8 @@ def _related(a: str, b: str) -> bool:
     """Forms of one word (`convert`/`conversion`, `parse`/`parser`): the shorter is a prefix of the
     longer, or they share six letters or more and most of the shorter (`PYTHONPATH` is not
     `PYTHONHOME`)."""
+    if a.endswith(("less", "free")) != b.endswith(("less", "free")):  # `password`, `passwordless`
+        return False
     a, b = _root(a), _root(b)
     short, long = sorted((a, b), key=len)
     common = next((n for n, (x, y) in enumerate(zip(short, long, strict=False)) if x != y), len(short))

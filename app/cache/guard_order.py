@@ -22,6 +22,9 @@ def order_reasons(a: Features, b: Features) -> list[str]:
         reasons.append(f"numbers: {', '.join(a.numbers)} vs {', '.join(b.numbers)} in this order")
     if a.names != b.names and sorted(a.names) == sorted(b.names):  # `s in t` vs `t in s`
         reasons.append(f"order: names {', '.join(a.names)} vs {', '.join(b.names)}")
+    moved = (set(a.negated) ^ set(b.negated)) - {""}
+    if len(a.negated) == len(b.negated) and moved and {w.split()[0] for w in moved} <= a.tokens & b.tokens:
+        reasons.append(f"negation: not {show(a.negated)} vs not {show(b.negated)}")  # `not readable` vs ...
     return reasons + _reordered(a, b)
 
 
@@ -29,6 +32,9 @@ def answer_reasons(a: Features, b: Features) -> list[str]:
     reasons = []
     if {a.answer, b.answer} == {"yes/no", "items"}:
         reasons.append(f"answer: {a.answer} vs {b.answer}")
+    # `Use functools.lru_cache` vs `Implement functools.lru_cache`: with a name, which one is asked.
+    if {a.lead, b.lead} == {"use", "implement"} and _library_name(a) and _library_name(b):
+        reasons.append(f"answer: {a.lead} vs {b.lead}")
     handed = set(a.returned) ^ set(b.returned)
     if len(handed) > 1 and handed <= a.tokens & b.tokens:  # `return the pair` vs `return the difference`
         reasons.append(f"answer: returns {show(a.returned)} vs {show(b.returned)}")
@@ -63,6 +69,10 @@ def _reordered(a: Features, b: Features) -> list[str]:
         if len(order_a) > 1 and order_a != order_b and sorted(order_a) == sorted(order_b):
             reasons.append(f"order: {cls} {', '.join(order_a)} vs {', '.join(order_b)}")
     return reasons
+
+
+def _library_name(features: Features) -> bool:
+    return any(len(name) > 1 for name in features.terms.get("identifier", ()))
 
 
 def show(values: object) -> str:

@@ -72,7 +72,7 @@ def _classes(text: str) -> list[TermClass]:
 
     for raw in text.splitlines():
         line = raw.strip()
-        if not line:
+        if not line or line.startswith("#"):  # a comment: why a class is split as it is
             continue
         if line.startswith("["):
             close()
@@ -118,9 +118,6 @@ CASE_SENSITIVE: dict[tuple[str, str], frozenset[str]] = {
 FILLERS: frozenset[tuple[str, ...]] = frozenset(
     tuple(phrase.split())
     for phrase in (
-        "even if",
-        "even though",
-        "even when",
         "in order to",
         "in order",
         "right now",
@@ -139,7 +136,6 @@ FILLERS: frozenset[tuple[str, ...]] = frozenset(
         "in other words",
         "make sure",
         "the same",
-        "not only",
         "a number of",
         "any number of",
         "e g",

@@ -6,12 +6,15 @@ from __future__ import annotations
 __all__ = [
     "ACRONYMS",
     "AFTER_LETTER_NAME",
+    "A_AFTER",
+    "A_BEFORE",
     "LANGUAGE_AFTER",
     "LANGUAGE_BEFORE",
     "LETTER_NAMED",
     "LIST_OBJECTS",
     "LIST_VERBS",
     "NAMING",
+    "NEGATION_SKIP",
     "NOT_COUNTS",
     "NOT_NAMES",
     "ONE_IDIOMS",
@@ -76,6 +79,17 @@ AFTER_LETTER_NAME = frozenset(
         "by",
     ]
 )
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Around a letter that is a variable, not the article: `a divided by b`, `subtract b from a`.
+A_BEFORE = _words(". , ; : ? ! ) is and or minus plus times divided to by mod modulo than equals from")
+A_AFTER = _words("from than and by of minus plus times when if whether")
+# Skipped to find what a negation negates (`do not end with`, `is not active`).
+NEGATION_SKIP = _words("be is are do does did have has a an the to at all any")
 _LETTER_NOUNS = """list table set array column file string matrix node vertex point vector dataframe df tree
 graph branch class object dict map group folder directory row field collection server account user team"""
 LETTER_NAMED = (

@@ -4,23 +4,30 @@ Format: `[class flags]` opens a class; flags: `nouns` (add plurals of one-word p
 two different named values clash), `default=VALUE` (what a prompt naming none means), `spelled=A,B`
 (one-word phrases that count only spelled exactly so: `Go` the language, not `go` the verb).
 `value: phrase | phrase` names a value; `= a b c` names values that are their own only phrase; a line
-starting with `|` continues the previous one. Members of a class are mutually exclusive: two prompts
-naming different ones ask different things.
+starting with `|` continues the previous one; `#` starts a comment line. Members of a class are
+mutually exclusive: two prompts naming different ones ask different things.
 """
 
 __all__ = ["VOCABULARY"]
 
-VOCABULARY = """
+from app.cache.vocabulary_domains import DOMAIN_VOCABULARY
+
+VOCABULARY = (
+    """
 [type nouns]
 string: string | str | text string
-list: list | array | vector | slice | arraylist | python list | js array
+list: list | array | arraylist | python list | js array
+# Go's slices and arrays, Rust's and C++'s vectors and arrays are different things.
+= slice vector
 dict: dict | dictionary | map | hashmap | hash map | mapping | associative array
-set: set | hash set | hashset | frozenset
-tuple: tuple | pair | triple
+set: set | hash set | hashset
+= frozenset
+= tuple pair triple
 int: int | integer | whole number
 float: float | floating point number | floating point | real number
 bool: bool | boolean
-bytes: bytes | bytearray | byte array
+= bytes
+bytearray: bytearray | byte array
 character: character | char
 = letter digit word sentence line paragraph file
 directory: directory | folder
@@ -50,7 +57,8 @@ fsharp: f#
 = ruby php perl swift
 objective_c: objective-c | objective c
 = haskell elixir erlang clojure lua julia r dart zig
-bash: bash | shell script | zsh
+bash: bash | shell script
+= zsh
 = powershell
 sql: sql | ansi sql | standard sql
 postgresql: postgresql | postgres | psql | pl/pgsql | plpgsql
@@ -65,7 +73,8 @@ assembly: assembly | asm
 = japanese korean vietnamese thai indonesian malay swahili latin esperanto irish welsh romanian
 = hungarian
 [format]
-json: json | jsonl | ndjson
+= json
+jsonl: jsonl | ndjson | json lines
 yaml: yaml | yml
 = xml csv tsv toml ini html
 markdown: markdown | md
@@ -147,8 +156,9 @@ ascending: ascending | increasing | asc | smallest to largest | lowest to highes
 descending: descending | decreasing | desc | largest to smallest | highest to lowest | high to low
     | greatest to least | reverse alphabetical | reverse alphabetically | z to a
 [extremum]
-max: max | maximum | largest | biggest | greatest | highest | maximal | max heap
-min: min | minimum | smallest | least | lowest | minimal | fewest | min heap
+max: max | maximum | largest | biggest | greatest | highest | max heap
+min: min | minimum | smallest | least | lowest | fewest | min heap
+= maximal minimal
 [length]
 = longest shortest
 [length_compare]
@@ -166,7 +176,7 @@ ge: at least | greater than or equal to | no less than | not less than | or more
     | or above | >= | ≥
 le: at most | less than or equal to | no more than | not more than | or less | or fewer | or lower
     | or below | <= | ≤
-eq: equal to | ==
+eq: equal to | == | as many | as much
 ne: not equal to | different from | != | ≠
 [parity]
 even: even | evens
@@ -195,7 +205,7 @@ start: start with | starts with | starting with | begin with | begins with | beg
     | prefixes | leading | beginning
 end: end with | ends with | ending with | suffix | suffixes | trailing
 [time_order loose]
-= before after
+= before after during until since
 [truth loose]
 = true false
 [insert_side loose]
@@ -203,8 +213,9 @@ prepend: prepend | prepends
 append: append | appends
 [mutation loose]
 add: add | adds | insert | inserts
-remove: remove | removes | delete | deletes | strip | strips | drop | drops | eliminate | eliminates
-    | trim | trims
+remove: remove | removes | delete | deletes | drop | drops | eliminate | eliminates
+# `trim whitespace` takes it off the ends; `remove whitespace` takes all of it.
+trim: trim | trims | trimming | strip | strips | stripping
 [toggle loose]
 expand: expand | expands | expanded | expanding
 collapse: collapse | collapses | collapsed | collapsing
@@ -229,8 +240,11 @@ resume: resume | resumes | resuming
 [in_place]
 in_place: in place | in-place | inplace
 [updown loose]
-up: up | upward | upwards | ceil | ceiling
-down: down | downward | downwards | floor
+up: up | upward | upwards
+down: down | downward | downwards
+[rounding]
+ceil: ceil | ceiling | round up | rounds up | rounding up | rounded up
+floor: floor | round down | rounds down | rounding down | rounded down
 [bound]
 upper: upper bound
 lower: lower bound
@@ -239,7 +253,15 @@ count: count | counts | counting | counted | number of | how many | total number
 [quantifier loose]
 all: all | every
 any: any | at least one | some
-only: only | solely | nothing but
+= both either
+alternate: every other | every second | alternate | alternating
+[restriction]
+only: only | solely | nothing but | exclusively
+[containment loose]
+inside: inside | within
+outside: outside | beyond
+[concession]
+even_if: even if | even though | even when
 [letters]
 vowel: vowel | vowels
 consonant: consonant | consonants
@@ -270,124 +292,6 @@ union_all: union all
 intersection: intersection | intersect | common elements | elements common | in common
 difference: set difference | difference
 symmetric_difference: symmetric difference
-[search]
-bfs: breadth-first | breadth first | bfs | level order | level-order
-dfs: depth-first | depth first | dfs
-binary_search: binary search | bisection | bisect
-linear_search: linear search | sequential search
-preorder: preorder | pre-order
-inorder: inorder | in-order
-postorder: postorder | post-order
-[sort_algorithm]
-bubble: bubble sort | bubblesort | bubble-sort
-insertion: insertion sort | insertionsort | insertion-sort
-selection: selection sort | selectionsort | selection-sort
-merge: merge sort | mergesort | merge-sort
-quick: quick sort | quicksort | quick-sort
-heap: heap sort | heapsort | heap-sort
-counting: counting sort | countingsort | counting-sort
-radix: radix sort | radixsort | radix-sort
-bucket: bucket sort | bucketsort | bucket-sort
-shell: shell sort | shellsort | shell-sort
-tim: tim sort | timsort | tim-sort
-topological: topological sort | topologicalsort | topological-sort
-cocktail: cocktail sort | cocktailsort | cocktail-sort
-gnome: gnome sort | gnomesort | gnome-sort
-[statistic]
-mean: mean | average | avg | arithmetic mean
-= median mode variance
-stdev: standard deviation | stdev | std
-percentile: percentile | quantile | quartile
-sum: sum | sums | add up | adds up | adding up | sum up | sums up | summing
-= product
-[power]
-square: square | squares | squared
-cube: cube | cubes | cubed
-[root]
-square_root: square root | sqrt
-cube_root: cube root | cbrt
-[math]
-gcd: gcd | greatest common divisor | greatest common factor | highest common factor | hcf | gcf
-lcm: lcm | least common multiple | lowest common multiple | smallest common multiple
-= factorial fibonacci
-prime: prime | primes
-= composite
-perfect_number: perfect number
-armstrong: armstrong | narcissistic
-palindrome: palindrome | palindromic
-anagram: anagram | anagrams
-= pangram isogram
-leap_year: leap year
-permutation: permutation | permutations
-combination: combination | combinations
-subset: subset | subsets | power set | powerset
-logarithm: log | logarithm | ln
-exponential: exp | exponential
-sine: sin | sine
-cosine: cos | cosine
-tangent: tan | tangent
-[geometry]
-area: area | surface area
-perimeter: perimeter | circumference
-= volume diagonal circle rectangle triangle sphere cylinder cone polygon hexagon ellipse
-radius: radius | radii
-= diameter
-[library]
-= numpy pandas scipy requests urllib httpx aiohttp asyncio threading multiprocessing itertools functools
-regex: regex | regexes | regexp | regular expression | regular expressions
-= collections flask django fastapi sqlalchemy pytest unittest matplotlib seaborn tensorflow
-= pytorch torch sklearn react vue angular jquery express lodash tokio serde boost stl linq
-[stream]
-stdin: stdin | standard input
-stdout: stdout | standard output
-stderr: stderr | standard error
-[loop]
-for: for loop | for-loop | for loops
-while: while loop | while-loop | while loops
-comprehension: list comprehension | comprehension | generator expression
-[output loose]
-print: print | prints | printing | printed | display | displays
-return: return | returns | returning | returned
-[sync]
-sync: synchronous | synchronously | sync | blocking
-async: asynchronous | asynchronously | async | non-blocking | nonblocking | await
-[concurrency loose]
-thread: thread | threads | multithreading | multi-threaded | threaded
-process: processes | multiprocess | multi-process | subprocess
-[symbol]
-space: space | spaces | blank | blanks
-whitespace: whitespace | whitespaces | white space
-tab: tab | tabs
-newline: newline | newlines | line break | line breaks | linebreak
-underscore: underscore | underscores
-hyphen: hyphen | hyphens | dash | dashes
-comma: comma | commas
-semicolon: semicolon | semicolons
-colon: colon | colons
-period: period | periods | full stop | full stops | dot | dots
-slash: slash | slashes | forward slash
-backslash: backslash | backslashes
-pipe: pipe | pipes
-bracket: bracket | brackets | parenthesis | parentheses | braces
-= punctuation
-[weekday]
-= monday tuesday wednesday thursday friday saturday sunday
-[http_method spelled=DELETE,GET,HEAD,PATCH,POST,PUT]
-= get post put patch delete head
-[ordinal]
-1: first
-2: second
-3: third
-4: fourth
-5: fifth
-6: sixth
-7: seventh
-8: eighth
-9: ninth
-10: tenth
--1: last | final
--2: second to last | second-to-last | second last | penultimate | next to last
-n: nth | n th | n-th
-k: kth | k th | k-th
-i: ith | i th | i-th
 """
+    + DOMAIN_VOCABULARY
+)

@@ -146,6 +146,34 @@ from app.cache.guard import check_prompts
             "Find the pair of numbers with the smallest difference in an array and return the difference",
             "answer",
         ),
+        ("Write a function that subtracts b from a", "Write a function that subtracts a from b", "order"),
+        ("Compute 2 ** 10 in Python", "Compute 2 * 10 in Python", "identifier"),
+        ("Remove all elements over 100 from a list", "Remove all elements under 100 from a list", "compare"),
+        (
+            "List the files that are readable but not writable",
+            "List the files that are writable but not readable",
+            "negation",
+        ),
+        (
+            "Find numbers not divisible by 3 but divisible by 5",
+            "Find numbers divisible by 3 but not divisible by 5",
+            "negation",
+        ),
+        ("Upgrade Node.js to version 18.10", "Upgrade Node.js to version 18.1", "numbers"),
+        (
+            "Implement password authentication in Django",
+            "Implement passwordless authentication in Django",
+            "wording",
+        ),
+        ("Round a float up to the nearest integer", "Round a float to the nearest integer", "rounding"),
+        ("Trim the whitespace from a string", "Remove the whitespace from a string", "mutation"),
+        ("Return True even if the list is empty", "Return True if the list is empty", "concession"),
+        ("Check if a string contains only digits", "Check if a string contains digits", "restriction"),
+        (
+            "Implement the `functools.lru_cache` decorator",
+            "Use the `functools.lru_cache` decorator",
+            "answer",
+        ),
     ],
 )
 def test_near_misses_are_rejected_both_ways(first: str, second: str, reason: str) -> None:
