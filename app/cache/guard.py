@@ -30,7 +30,7 @@ from app.cache.features import Features, extract_features
 from app.cache.free_words import ELABORATIONS, FREE_WORDS
 from app.cache.guard_order import answer_reasons, order_reasons, show
 from app.cache.lexicon import CLASSES
-from app.cache.text import normalize_prompt
+from app.cache.text import normalize_prompt, plain_prose
 
 __all__ = ["GuardResult", "check_prompts", "compare_features", "forget_prompts"]
 
@@ -57,6 +57,7 @@ def forget_prompts() -> None:
     extract_features.cache_clear()
     canonical_parts.cache_clear()
     normalize_prompt.cache_clear()
+    plain_prose.cache_clear()
 
 
 def check_prompts(new: str, cached: str) -> GuardResult:

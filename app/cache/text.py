@@ -43,9 +43,11 @@ _PLAIN = (
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def plain_prose(text: str) -> str:
     """Prose without what only spelling varies: `e.g.`, contractions (`don't` -> `do not`), possessive
-    `'s`. Applied to prose segments only; quotes and code stay as written."""
+    `'s`. Applied to prose segments only; quotes and code stay as written. Memoised: the guard and the
+    canonical wording both ask for each segment."""
     for pattern, replacement in _PLAIN:
         text = pattern.sub(replacement, text)
     return text
