@@ -89,6 +89,25 @@ _MAKE_REQUEST = re.compile(
     r"|(?:an?\s+)?http\s+(?:get|post|put|patch|delete|head))\b",
     re.IGNORECASE,
 )
+# Verbs split around their object: `pull every number out` is `extract every number`.
+_SEPARATED_VERBS = {
+    ("pull", "out"): "extract",
+    ("filter", "out"): "remove",
+    ("throw", "away"): "discard",
+    ("cut", "down"): "truncate",
+}
+_SEPARATED = re.compile(
+    r"\b(pull|filter|throw|cut)\s+((?:(?!out\b|away\b|down\b)[\w'-]+\s+){1,4}?)(out|away|down)\b(\s+of\b)?",
+    re.IGNORECASE,
+)
+
+
+def _joined_verb(match: re.Match[str]) -> str:
+    """`pull every number out of a string` -> `extract every number from a string`."""
+    verb = _SEPARATED_VERBS[(match[1].lower(), match[3].lower())]
+    return f"{verb} {match[2]}{'from' if match[4] else ''}".rstrip()
+
+
 _PYTHON = re.compile(r"(?:\b(?:in|using|with)\s+)?\bpython\s*3?\b")
 _DEFAULT_LANGUAGE = {"python", "python3", "python 3"}
 # Language names that are never ordinary words (`go`, `c` and `r` are left where they are).
@@ -255,6 +274,7 @@ def canonical_parts(prompt: str, *, drop_lexicon: bool = False) -> tuple[tuple[t
         text = _LIST_VERB.sub("return", _REQUEST_WRITE.sub(" ", text))
         text = _CHANGE_NAME.sub(lambda m: f"rename {m.group(1) or ''}", text)
         text = _MAKE_REQUEST.sub(r"send \1", text)
+        text = _SEPARATED.sub(_joined_verb, text)
         aside = _CODE_ASIDE.search(text)
         if aside:
             language = language or aside.group("lang") or ""

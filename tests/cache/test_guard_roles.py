@@ -229,6 +229,15 @@ def test_near_misses_are_rejected_both_ways(first: str, second: str, reason: str
             "JavaScript: a function divide(a, b) returning a divided by b",
         ),
         ("Wrap a string in <b> tags in Python", "Python: how do I wrap a string in <b> tags?"),
+        (
+            "Regex to extract all numbers from a string in Python",
+            "Python: how do I pull every number out of a string using a regex?",
+        ),
+        (
+            "Truncate a string to 20 characters in JavaScript",
+            "JavaScript: how do I cut a string down to 20 characters?",
+        ),
+        ("Implement breadth-first search on a graph", "How do I do a BFS traversal of a graph?"),
     ],
 )
 def test_paraphrases_still_pass(first: str, second: str) -> None:
