@@ -7,8 +7,11 @@ similarity only proposes; the guard decides. It compares what each prompt names,
   code, ...), where a class with a default (the language: Python) counts the default when none is named;
 - what the answer is: a yes/no verdict (`check if ... contains duplicates`) or things found (`return
   the duplicates`);
-- the multiset of numbers;
-- the number of negations (`repeating` vs `non-repeating`, `using` vs `without using`);
+- the numbers, as a multiset and in order (`shape (3, 4)` vs `(4, 3)`);
+- the number of negations (`repeating` vs `non-repeating`, `using` vs `without using`), and what each
+  negates (`readable but not writable` vs the reverse);
+- order and quantity (guard_order.py): names, quoted strings and class members in another order
+  (`s in t` vs `t in s`), `a pair` vs `all pairs`, `each word` vs `the words`, what is returned;
 - roles around direction words (`A to B` vs `B to A`): a thing that is the source in one prompt and the
   target in the other;
 - the words on either side of `to`/`into`/`from` (`status codes to reason phrases` vs the reverse), and
@@ -16,7 +19,8 @@ similarity only proposes; the guard decides. It compares what each prompt names,
 - a word in one prompt whose negated form (`sorted`/`unsorted`, `valid`/`invalid`) is in the other;
 - a content word swapped for another (`the names of people` vs `the ages of people`), after the request
   wording is made canonical: paraphrases add or drop words, a different question replaces one.
-  An action only one prompt names (`removes`) against a word only the other has (`counts`) is a swap too.
+  An action only one prompt names (`removes`) against a word only the other has (`counts`) is a swap too,
+  and so is an action against a reading verb only the other has (`delete a branch` vs `fetch a branch`).
 A rejection is a miss, never an error: the guard errs towards asking the models again.
 """
 
