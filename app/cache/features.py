@@ -54,7 +54,7 @@ _TOKEN = re.compile(
     |(?P<pattern>(?<![\w-])[A-Za-z0-9]+(?:[-/:][A-Za-z0-9]+){2,}(?![\w-]))
     |(?P<flag>(?<![\w-])--?[A-Za-z][\w-]*)
     |(?P<ordinal>\b\d+(?:st|nd|rd|th)\b)
-    |(?P<number>(?<![\w.])[-+]?\d+(?:[,_]\d{3})*(?:\.\d+)?(?:[eE][-+]?\d+)?(?![\d_])(?=[A-Za-z]*\b))
+    |(?P<number>(?<![\w.])[-+]?(?:\d+(?:[,_]\d{3})*(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?(?![\d_])(?=[A-Za-z]*\b))
     |(?P<word>[^\W\d_]\w*(?:\.[^\W\d_]\w*)*(?:\+\+|\#|['\u2019][^\W\d_]+)?|_\w+)
     |(?P<arith>\*\*|//|(?<=\d)\s*[*%^]\s*(?=\d)|(?<=\d\s)[*%^](?=\s\d))
     |(?P<equality>(?<![=!<>:])(?:===|!==|:=|=)(?![=>]))
@@ -150,7 +150,7 @@ def _add_inline(builder: Builder, code: str) -> None:
             builder.items.append(Item("number", text, ("number", number_value(text))))
         elif match.lastgroup == "token" and re.fullmatch(r"[^\W\d]\w*", text):
             builder.feature("identifier", text)
-        elif match.lastgroup == "token" and text in "<>=!":
+        elif match.lastgroup == "token" and text in "<>=!+-*/%":
             builder.feature("operator", text)
 
 
@@ -326,12 +326,14 @@ def _phrase(builder: Builder, tokens: list[tuple[str, str, int]], index: int) ->
 
 def _spelled(tokens: list[tuple[str, str, int]], index: int, cls: str) -> bool:
     raw = tokens[index][1]
-    if raw not in CASE_SENSITIVE[(cls, raw.lower())]:
+    before = tokens[index - 1][1].lower() if index else ""
+    after = tokens[index + 1][1].lower() if index + 1 < len(tokens) else ""
+    # `how do I reverse a string in go`: lower case, but where only a language can stand.
+    closing = cls == "language" and before == "in" and after in ("", ".", "?", "!")
+    if raw not in CASE_SENSITIVE[(cls, raw.lower())] and not closing:
         return False
     if cls != "language":
         return True
-    before = tokens[index - 1][1].lower() if index else ""
-    after = tokens[index + 1][1].lower() if index + 1 < len(tokens) else ""
     # `Go: how do I ...`: a language named as the prompt's topic.
     return before in LANGUAGE_BEFORE or after in LANGUAGE_AFTER or (index == 0 and after == ":")
 

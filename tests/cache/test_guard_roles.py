@@ -174,6 +174,9 @@ from app.cache.guard import check_prompts
             "Use the `functools.lru_cache` decorator",
             "answer",
         ),
+        ("How do I reverse a string in go", "How do I reverse a string in Python", "language"),
+        ("Round a number to the nearest .5", "Round a number to the nearest .05", "numbers"),
+        ("What does `x -= 1` do in Python", "What does `x += 1` do in Python", "operator"),
     ],
 )
 def test_near_misses_are_rejected_both_ways(first: str, second: str, reason: str) -> None:
