@@ -155,7 +155,7 @@ _LEXICON, _CANONICAL = _synonym_pattern()
 def embedding_text(prompt: str) -> str:
     """`Write a [language ]function: <task>` in plain words; quoted strings and code unchanged."""
     parts, language = canonical_parts(prompt)
-    prose = " ".join(text for is_prose, text in parts if is_prose)
+    prose = _prose(parts)
     named = {_language_key(match.group(0)) for match in _BODY_LANGUAGE.finditer(prose)}
     language = _language_key(language) if language else ""
     # One language named anywhere (`a JavaScript array`, `in C#`, `JavaScript:`) goes where the request
@@ -205,7 +205,7 @@ _ITEMS = re.compile(r"\b(?:return|print|extract|show)\b")
 
 def answer_kind(prompt: str) -> str:
     """`yes/no`, `items` or `` (neither said: `detect a cycle`), from the canonical wording."""
-    text = " ".join(text for is_prose, text in canonical_parts(prompt)[0] if is_prose)
+    text = _prose(canonical_parts(prompt)[0])
     if _YES_NO.search(text):
         return "yes/no"
     return "items" if _ITEMS.search(text) else ""
@@ -240,8 +240,13 @@ def lead_verb(prompt: str) -> str:
 
 def read_verbs(prompt: str) -> frozenset[str]:
     """The reading verbs of the prompt's canonical wording (`get rid of` is `remove` by then)."""
-    words = re.findall(r"[a-z]+", " ".join(text for is_prose, text in canonical_parts(prompt)[0] if is_prose))
+    words = re.findall(r"[a-z]+", _prose(canonical_parts(prompt)[0]))
     return frozenset(words) & _READ_VERBS
+
+
+def _prose(parts: tuple[tuple[bool, str], ...]) -> str:
+    """The prose segments of canonical parts, joined (quotes and code left out)."""
+    return " ".join(text for is_prose, text in parts if is_prose)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -136,7 +136,7 @@ def _swapped_links(a: Features, b: Features) -> list[str]:
     return []
 
 
-_CHANGES = frozenset(CLASSES["mutation"].terms)
+_CHANGES = frozenset(value for cls in _ACTION_CLASSES for value in CLASSES[cls].terms)
 
 
 def _read_vs_change(a: Features, b: Features, loose_a: list[str], loose_b: list[str]) -> list[str]:
