@@ -14,7 +14,8 @@ import pytest
 
 from app.config.secrets import _keychain_get as real_keychain_get
 from app.config.settings import load_settings
-from tests.ui.conftest import GuiFactory, QLoop, next_signal, settings_for, until
+from app.ui.settings_dialog import SettingsDialog
+from tests.ui.conftest import Gui, GuiFactory, QLoop, next_signal, settings_for, until
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):
@@ -48,12 +49,22 @@ def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
         keyring.set_keyring(previous)
 
 
+def open_settings(gui: Gui, qloop: QLoop) -> SettingsDialog:
+    """Open the dialog inside the running loop: the tasks it starts (reading the file, looking for
+    Ollama) must not take steps while the loop is stopped, where qasync runs them without a loop."""
+
+    async def opened() -> SettingsDialog:
+        return gui.window.open_settings()
+
+    return qloop.run(opened())
+
+
 def test_validation_messages_then_save_writes_toml_and_the_key_goes_to_the_keychain(
     make_gui: GuiFactory, qloop: QLoop, tmp_path: Path, memory_keyring: MemoryKeyring
 ) -> None:
     config = tmp_path / "quorum.toml"
     gui = make_gui(settings_for([]), config=str(config), demo=True)
-    dialog = gui.window.open_settings()
+    dialog = open_settings(gui, qloop)
     tab = dialog.providers
 
     async def scenario() -> None:
@@ -119,7 +130,7 @@ def test_a_file_that_quorum_would_reject_is_not_saved(
     config.write_text("[metrics]\nport = 9000\n", encoding="utf-8")
     gui = make_gui(settings_for([]), config=str(config), demo=True)
     monkeypatch.setenv("QUORUM_SANDBOX__MEMORY_MB", "huge")  # the environment beats the file
-    dialog = gui.window.open_settings()
+    dialog = open_settings(gui, qloop)
 
     async def scenario() -> None:
         await until(lambda: not dialog._loading, what="the settings to load")
