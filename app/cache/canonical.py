@@ -238,6 +238,20 @@ def lead_verb(prompt: str) -> str:
     return "use" if match.group(1).lower() in ("use", "using") else "implement"
 
 
+def explanation(prompt: str) -> str:
+    """`explain` when the prompt asks for an explanation, `question` when it opens by asking what
+    something is or does (`What is a closure?`), else ``."""
+    if _EXPLAIN.search(prompt):
+        return "explain"
+    return "question" if _QUESTION.match(prompt) else ""
+
+
+_EXPLAIN = re.compile(r"\b(?:explain|describe)(?:s|ed|ing)?\b", re.IGNORECASE)
+_QUESTION = re.compile(
+    r"^\s*(?:[\w.+#]+\s*:\s*)?(?:what(?:'s|\u2019s|\s+(?:is|are|does|do))|why\b|how\s+does\b)", re.IGNORECASE
+)
+
+
 def read_verbs(prompt: str) -> frozenset[str]:
     """The reading verbs of the prompt's canonical wording (`get rid of` is `remove` by then)."""
     words = re.findall(r"[a-z]+", _prose(canonical_parts(prompt)[0]))

@@ -25,6 +25,7 @@ class Features:
     persons: tuple[str, ...] = ()  # `i` and `me` in order: `users who follow me` vs `users I follow`
     answer: str = ""  # `yes/no`, `items` or unsaid (canonical.py)
     lead: str = ""  # `use` or `implement` when the request opens with it (canonical.py)
+    explains: str = ""  # `explain` or `question` when an explanation is asked for (canonical.py)
     # (class, value) of every class member and name, first mention first (`expand collapsed rows`).
     sequence: tuple[tuple[str, str], ...] = ()
     reads: frozenset[str] = field(default_factory=frozenset)  # reading verbs (`get`, `find`) said
@@ -63,6 +64,7 @@ class Builder:
     negated: list[str] = field(default_factory=list)
     letter_b: bool = False  # `b` stands alone somewhere: then `a` may be a variable too
     variables: bool = False  # two single letters or more stand alone: they are variables
+    capitals: bool = False  # a capital letter other than `C`, `R` and `I` stands alone (`A`, `B`)
 
     def feature(self, cls: str, value: str) -> None:
         self.items.append(Item("feature", value, (cls, value)))

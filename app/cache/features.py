@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 
-from app.cache.canonical import answer_kind, content_words, lead_verb, read_verbs
+from app.cache.canonical import answer_kind, content_words, explanation, lead_verb, read_verbs
 from app.cache.feature_items import Builder, Features, Item
 from app.cache.lexicon import (
     CASE_SENSITIVE,
@@ -22,7 +22,7 @@ from app.cache.lexicon import (
     PHRASES,
     VERB_CLASSES,
 )
-from app.cache.numbers import number_run, number_value
+from app.cache.numbers import article_one, number_run, number_value
 from app.cache.relations import DETERMINERS, links, sides, stem
 from app.cache.text import Segment, plain_prose, segments
 from app.cache.token_words import (
@@ -54,6 +54,7 @@ _TOKEN = re.compile(
     |(?P<pattern>(?<![\w-])[A-Za-z0-9]+(?:[-/:][A-Za-z0-9]+){2,}(?![\w-]))
     |(?P<flag>(?<![\w-])--?[A-Za-z][\w-]*)
     |(?P<ordinal>\b\d+(?:st|nd|rd|th)\b)
+    |(?P<dims>(?<![\w.])(?!0x)\d+[x\u00d7]\d+\b)
     |(?P<number>(?<![\w.])[-+]?(?:\d+(?:[,_]\d{3})*(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?(?![\d_])(?=[A-Za-z]*\b))
     |(?P<word>[^\W\d_]\w*(?:\.[^\W\d_]\w*)*(?:\+\+|\#|['\u2019][^\W\d_]+)?|_\w+)
     |(?P<arith>\*\*|//|(?<=\d)\s*[*%^]\s*(?=\d)|(?<=\d\s)[*%^](?=\s\d))
@@ -72,6 +73,7 @@ _CODE_TOKEN = re.compile(
     re.DOTALL,
 )
 _MAX_PHRASE = 4
+_CAPITAL_LETTER = re.compile(r"(?<![\w'-])[ABD-HJ-QS-Z](?![\w'-])")  # not `C`, `R` (languages), `I`
 _PHRASE_STARTS = frozenset(key[0] for key in (*PHRASES, *FILLERS))
 # `find all pairs` vs `find a pair`: how many of a thing are asked for.
 _EVERY = re.compile(r"\b(?:all|every|each)\s+(?:of\s+)?(?:the\s+)?([A-Za-z]+)", re.IGNORECASE)
@@ -120,6 +122,7 @@ def extract_features(prompt: str) -> Features:
         sequence=tuple(dict.fromkeys(item.key for item in builder.items if item.kind == "feature")),
         reads=read_verbs(prompt),
         lead=lead_verb(prompt),
+        explains=explanation(prompt),
         every=frozenset(builder.every),
         single=frozenset(builder.single),
         each=frozenset(builder.each),
@@ -194,6 +197,7 @@ def _add_prose(builder: Builder, text: str) -> None:
     # Two letters or more (`s` and `t`, `a` and `b`): variables. One alone (`the nth`, `x-axis`) is not.
     builder.letter_b = builder.letter_b or "b" in letters
     builder.variables = builder.variables or len(letters) >= 2 or builder.letter_b
+    builder.capitals = builder.capitals or bool(_CAPITAL_LETTER.search(text))
     tokens = [(match.lastgroup or "", match.group(0), match.end()) for match in _TOKEN.finditer(text)]
     index = 0
     while index < len(tokens):
@@ -207,21 +211,7 @@ def _take(builder: Builder, tokens: list[tuple[str, str, int]], index: int, text
     if kind in ("punct", "paren"):
         builder.boundary()
         return index + 1
-    # Compared exactly, in order: a pattern (`YYYY-MM-DD`, `HH:MM:SS`), a command-line flag (`cp -r` is
-    # not `cp -p`), a type as code writes it (`int[]`, `List<Integer>`), a regex written in the prose
-    # (`[A-Z]\w+`, `^\s+`), an assignment or strict equality operator.
-    if kind in ("pattern", "flag", "typed", "equality", "regex", "tag", "arith"):
-        builder.feature("identifier", raw.strip())
-        return index + 1
-    if kind == "signature":  # `clamp(value, min, max)`: the name and its parameters, in their order
-        builder.feature("identifier", re.sub(r"\s+", "", raw))
-        builder.params.update(re.findall(r"\w+", raw[raw.index("(") :]))
-        return index + 1
-    if kind == "bigo":
-        builder.feature("complexity", re.sub(r"\s+", "", raw[2:-1]).lower())
-        return index + 1
-    if kind == "ordinal":
-        builder.feature("ordinal", str(int(re.sub(r"\D", "", raw))))
+    if _literal(builder, kind, raw):
         return index + 1
     call = text[end : end + 1] == "("
     previous = tokens[index - 1][1].lower() if index else ""
@@ -236,7 +226,8 @@ def _take(builder: Builder, tokens: list[tuple[str, str, int]], index: int, text
     if kind == "op" or lower in CONNECTIVES:
         builder.items.append(Item("conn" if lower in CONNECTIVES else "word", lower))
         return index + 1
-    if kind == "word" and (lower in NEGATIONS or lower.endswith(("n't", "n\u2019t"))):
+    negation = lower in NEGATIONS or lower.endswith(("n't", "n\u2019t"))
+    if kind == "word" and negation and not _or_not(tokens, index):
         builder.negations += 1
         builder.negated.append(_negated_word(tokens, index))
         return index + 1
@@ -247,6 +238,31 @@ def _take(builder: Builder, tokens: list[tuple[str, str, int]], index: int, text
     return index + 1
 
 
+def _literal(builder: Builder, kind: str, raw: str) -> bool:
+    """Tokens compared as written; True when `raw` was one."""
+    # Compared exactly, in order: a pattern (`YYYY-MM-DD`, `HH:MM:SS`), a command-line flag (`cp -r` is
+    # not `cp -p`), a type as code writes it (`int[]`, `List<Integer>`), a regex written in the prose
+    # (`[A-Z]\w+`, `^\s+`), an assignment or strict equality operator.
+    if kind in ("pattern", "flag", "typed", "equality", "regex", "tag", "arith"):
+        builder.feature("identifier", raw.strip())
+        return True
+    if kind == "signature":  # `clamp(value, min, max)`: the name and its parameters, in their order
+        builder.feature("identifier", re.sub(r"\s+", "", raw))
+        builder.params.update(re.findall(r"\w+", raw[raw.index("(") :]))
+        return True
+    if kind == "bigo":
+        builder.feature("complexity", re.sub(r"\s+", "", raw[2:-1]).lower())
+        return True
+    if kind == "dims":  # `a 3x3 matrix` is `a 3 by 3 matrix`
+        for size in re.split("[x\u00d7]", raw):
+            builder.items.append(Item("number", "", ("number", number_value(size))))
+        return True
+    if kind == "ordinal":
+        builder.feature("ordinal", str(int(re.sub(r"\D", "", raw))))
+        return True
+    return False
+
+
 def _word_seen(builder: Builder, raw: str, previous: str, following: str) -> bool:
     """Note a prose word; True when it is a letter naming something (`list A`, `set b is`), taken as a
     name. A small letter only before a verb or a joint: `set a timeout` is an article."""
@@ -255,7 +271,10 @@ def _word_seen(builder: Builder, raw: str, previous: str, following: str) -> boo
     if lower in ("i", "me"):
         builder.persons.append(lower)
     mid_sentence = previous not in ("", ".", "!", "?", ":", "\n")
-    capital = raw.isupper() and raw != "I" and mid_sentence  # `A minus B`, `from A to B`
+    # `A minus B`, `from A to B`; but `in C`, `a C implementation` name the language where no other
+    # capital letter stands alone.
+    language = raw in ("C", "R") and not builder.capitals
+    capital = raw.isupper() and raw != "I" and mid_sentence and not language
     named = previous in LETTER_NAMED and (raw.isupper() or following in AFTER_LETTER_NAME)
     # `subtract b from a`, `n factorial`: a small letter other than the article and `i` is a variable;
     # `a` too where `b` is one and `a` sits where an operand does (`a divided by b`, `from a`).
@@ -265,6 +284,14 @@ def _word_seen(builder: Builder, raw: str, previous: str, following: str) -> boo
         builder.items.append(Item("feature", raw, ("identifier", raw)))
         return True
     return False
+
+
+def _or_not(tokens: list[tuple[str, str, int]], index: int) -> bool:
+    """`whether a file exists or not`, `whether or not it exists`: the question, not a negation."""
+    if tokens[index][1].lower() != "not" or index == 0 or tokens[index - 1][1].lower() != "or":
+        return False
+    closing = index + 1 == len(tokens) or tokens[index + 1][0] in ("punct", "paren")
+    return closing or (index >= 2 and tokens[index - 2][1].lower() == "whether")
 
 
 def _negated_word(tokens: list[tuple[str, str, int]], index: int) -> str:
@@ -296,7 +323,8 @@ def _plain_word(builder: Builder, tokens: list[tuple[str, str, int]], index: int
         builder.feature("compare", "gt" if lower == "over" else "lt")  # `users over 18`
         return 1
     # `exactly one of`, `only one of`: a count all the same.
-    idiom = lower == "one" and following in ONE_IDIOMS and previous not in ("exactly", "only", "just")
+    counted = previous in ("exactly", "only", "just", "least", "most", "than")
+    idiom = lower == "one" and not counted and (following in ONE_IDIOMS or article_one(tokens, index))
     if (lower in LIST_VERBS and following in LIST_OBJECTS) or (lower, previous) in NOT_COUNTS or idiom:
         builder.items.append(Item("word", lower))
         return 1

@@ -142,5 +142,12 @@ ELABORATIONS = frozenset(
         "match",
         "work",
         "archive",
+        # `explain what a closure is` vs `what is a closure`, `at a specific index`,
+        # `a module located in the parent folder`, `sort based on a key`, `the algorithm to compute`
+        "explain",
+        "specific",
+        "located",
+        "based",
+        "algorithm",
     ]
 )

@@ -97,7 +97,8 @@ def _class_reasons(a: Features, b: Features) -> tuple[list[str], list[str], list
     for cls in sorted(set(a.terms) | set(b.terms)):
         term_class = CLASSES.get(cls)
         default = {term_class.default} if term_class is not None and term_class.default else set()
-        left, right = set(a.terms.get(cls, ())) or default, set(b.terms.get(cls, ())) or default
+        left = set(a.terms.get(cls, ())) or _default(cls, a, default)
+        right = set(b.terms.get(cls, ())) or _default(cls, b, default)
         if left == right:
             continue
         if term_class is not None and term_class.loose and not (left and right):
@@ -111,8 +112,12 @@ def _class_reasons(a: Features, b: Features) -> tuple[list[str], list[str], list
             right = {name for name in right if name.lower() not in a.words}
             if not left and not right:
                 continue
-        if cls == "type" and _implied_type(left, right):
-            continue
+        if cls == "type":
+            # `pandas: rename a column` vs `... in a pandas DataFrame`: the type both libraries imply.
+            implied = _library_types(a) & _library_types(b)
+            left, right = left - implied, right - implied
+            if left == right or _implied_type(left, right):
+                continue
         reasons.append(f"{cls}: {show(left)} vs {show(right)}")
     return reasons, loose_a, loose_b
 
@@ -175,6 +180,27 @@ def _wording(a: tuple[str, ...], b: tuple[str, ...], loose_a: list[str], loose_b
         if len(moved) >= 2:
             return [f"wording: after {word!r}: {show(sorted(follows))} vs {show(sorted(other))}"]
     return []
+
+
+def _default(cls: str, features: Features, default: set[str]) -> set[str]:
+    """The value a prompt that names none means: Python for the language, unless the prompt calls a
+    shell command (`use sed to replace a string` is a shell task)."""
+    if cls == "language" and features.words & _SHELL_COMMANDS:
+        return {"bash"}
+    return default
+
+
+_SHELL_COMMANDS = frozenset(
+    {"sed", "awk", "gawk", "grep", "egrep", "xargs", "chmod", "chown", "lsof", "netstat", "rsync", "scp"}
+    | {"wget", "curl", "crontab", "systemctl", "journalctl"}
+)
+
+
+def _library_types(features: Features) -> set[str]:
+    return {_LIBRARY_TYPES[name] for name in features.terms.get("library", ()) if name in _LIBRARY_TYPES}
+
+
+_LIBRARY_TYPES = {"pandas": "dataframe", "polars": "dataframe"}
 
 
 def _implied_type(left: set[str], right: set[str]) -> bool:

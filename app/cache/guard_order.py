@@ -5,6 +5,8 @@ which things are asked for (`a pair` vs `all pairs`, `each word` vs `the words`,
 
 from __future__ import annotations
 
+from collections import Counter
+
 from app.cache.feature_items import Features
 
 __all__ = ["answer_reasons", "order_reasons", "show"]
@@ -22,6 +24,12 @@ def order_reasons(a: Features, b: Features) -> list[str]:
         reasons.append(f"numbers: {', '.join(a.numbers)} vs {', '.join(b.numbers)} in this order")
     if a.names != b.names and sorted(a.names) == sorted(b.names):  # `s in t` vs `t in s`
         reasons.append(f"order: names {', '.join(a.names)} vs {', '.join(b.names)}")
+    # Both name `name` and `email` (in an interface), but one sorts by `name`, the other by `email`: a
+    # mention moved from one name to another.
+    shared = Counter(name for name in a.names if name in b.names)
+    other = Counter(name for name in b.names if name in a.names)
+    if shared - other and other - shared:
+        reasons.append(f"names: {show(sorted(shared - other))} vs {show(sorted(other - shared))} more often")
     moved = (set(a.negated) ^ set(b.negated)) - {""}
     if len(a.negated) == len(b.negated) and moved and {w.split()[0] for w in moved} <= a.tokens & b.tokens:
         reasons.append(f"negation: not {show(a.negated)} vs not {show(b.negated)}")  # `not readable` vs ...
@@ -35,6 +43,9 @@ def answer_reasons(a: Features, b: Features) -> list[str]:
     # `Use functools.lru_cache` vs `Implement functools.lru_cache`: with a name, which one is asked.
     if {a.lead, b.lead} == {"use", "implement"} and _library_name(a) and _library_name(b):
         reasons.append(f"answer: {a.lead} vs {b.lead}")
+    # `Explain quicksort` vs `Implement quicksort`: an explanation, asked for or not.
+    if "explain" in {a.explains, b.explains} and not {a.explains, b.explains} <= {"explain", "question"}:
+        reasons.append(f"answer: {a.explains or 'code'} vs {b.explains or 'code'}")
     handed = set(a.returned) ^ set(b.returned)
     if len(handed) > 1 and handed <= a.tokens & b.tokens:  # `return the pair` vs `return the difference`
         reasons.append(f"answer: returns {show(a.returned)} vs {show(b.returned)}")

@@ -9,7 +9,7 @@ from app.cache.feature_items import Builder, Item
 from app.cache.lexicon import NUMBER_WORDS
 from app.cache.token_words import SCALES
 
-__all__ = ["number_run", "number_value"]
+__all__ = ["article_one", "number_run", "number_value"]
 
 
 def number_run(builder: Builder, tokens: list[tuple[str, str, int]], index: int) -> int:
@@ -50,3 +50,19 @@ def number_value(raw: str) -> str:
         return raw
     value = float(raw.replace(",", "").replace("_", ""))
     return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+
+
+def article_one(tokens: list[tuple[str, str, int]], index: int) -> bool:
+    """`read one line`, `sort by one field`: `one` as `a`, not a count the other prompt must repeat
+    (`one or more`, `one to ten`, `one more` stay counts; `two lines` vs `one line` still differ)."""
+    if index + 1 >= len(tokens) or tokens[index + 1][0] != "word":
+        return False
+    following = tokens[index + 1][1].lower()
+    # A noun right after it; `one matching document` (vs `all matching documents`) stays a count.
+    noun = not following.endswith(("s", "ing", "ed")) or following.endswith("ss")
+    return noun and following not in _ONE_COUNTS and following not in NUMBER_WORDS
+
+
+_ONE_COUNTS = frozenset(
+    {"or", "and", "to", "through", "thru", "till", "until", "from", "with", "more", "less", "fewer"}
+)

@@ -28,6 +28,10 @@ _SPAN = re.compile(
     r"|(?P<sq>(?<![\w'])'(?=\S)[^'\n]{0,400}(?<=\S)'(?!\w))"
     r"|(?P<psq>(?<![\w'])'[^\w'\n]{1,12}'(?!\w))"  # separators: `', '`, `' | '`, `' '`
     "|(?P<csq>(?<!\\w)\u2018[^\u2019\n]{0,400}\u2019)"
+    # A signature or call written without backticks (`write lcs(a, b) that ...`) is inline code all
+    # the same: its names compare as they would between backticks.
+    r"|(?P<bare>(?<![\w`.'\"])(?:(?:func|fn|def|static|public|async|void|int|bool|boolean)\s+)*"
+    r"[A-Za-z_]\w*\([^()\n]{1,120}\)(?:\s*->\s*[\w\[\]<>&]+(?:<[\w\s,]+>)?)?(?![\w(]))"
 )
 _CAPITALISED = re.compile(r"(?<![\w.])[A-Z][a-z]+\b(?![.(]\w|\()")
 _CODE_MARKERS = ("(", "=", "def ", "import ", "class ", ">>>")
@@ -86,8 +90,8 @@ def _inline_segments(text: str) -> list[Segment]:
         if match.start() > position:
             out.append(Segment("prose", text[position : match.start()], text[position : match.start()]))
         raw = match.group(0)
-        kind: SegmentKind = "inline" if match.lastgroup == "inline" else "quote"
-        out.append(Segment(kind, raw, raw[1:-1]))
+        kind: SegmentKind = "inline" if match.lastgroup in ("inline", "bare") else "quote"
+        out.append(Segment(kind, raw, raw if match.lastgroup == "bare" else raw[1:-1]))
         position = match.end()
     if position < len(text):
         out.append(Segment("prose", text[position:], text[position:]))

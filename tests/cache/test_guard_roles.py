@@ -122,7 +122,7 @@ from app.cache.guard import check_prompts
         (
             "Write a function clamp(value, min, max) in TypeScript",
             "Write a function clamp(min, max, value) in TypeScript",
-            "identifier",
+            "order",
         ),
         (
             "Write a Python function that computes the set difference A minus B",

@@ -15,11 +15,14 @@ from app.cache.guard import check_prompts
 from tests.cache.conftest import verified_result
 
 _DATA: dict[str, Any] = json.loads((Path(__file__).parent / "data" / "heldout_pairs.json").read_text("utf-8"))
-SETS = ("set_a", "set_b", "set_c", "set_d", "set_e", "set_f", "set_g")
+SETS = ("set_a", "set_b", "set_c", "set_d", "set_e", "set_f", "set_g", "set_h")
 # Share of each set's paraphrases that must hit: a little under what was measured when the floor was
 # set, so a guard or canonical-wording change that costs recall fails here. Set B's telegraphic
 # rewordings mostly fall below the 0.95 threshold; it guards precision only.
-FLOORS = {"set_a": 0.68, "set_c": 0.58, "set_d": 0.49, "set_e": 0.34, "set_f": 0.33, "set_g": 0.32}
+FLOORS = {
+    **{"set_a": 0.68, "set_c": 0.58, "set_d": 0.51, "set_e": 0.42, "set_f": 0.34, "set_g": 0.36},
+    "set_h": 0.28,
+}
 
 
 def _context(index: int) -> CacheContext:
@@ -53,7 +56,10 @@ async def test_no_near_miss_is_ever_served(cache: ResultCache, name: str) -> Non
 async def test_most_rewordings_hit(cache: ResultCache, name: str) -> None:
     """Set A measured 0.64 when it was added and 0.72 after the canonical wording learnt topic prefixes
     and plain-English synonyms; sets C, D, E, F and G 0.62, 0.51, 0.35, 0.33 and 0.37 when they were
-    added, 0.63, 0.54, 0.38, 0.37 and 0.36 with the guard and wording of their last change."""
+    added, 0.63, 0.54, 0.38, 0.37 and 0.36 with the guard and wording of their last change; then 0.55,
+    0.45, 0.37 and 0.39 for D to G after `or not`, `one line`, shell commands, `C`/`R`, `3x3` and asked
+    explanations. Set H measured 0.30 when added (no false hit) and 0.31 with bare signatures read as
+    inline code."""
     # Examples in the asked prompt are re-checked in a sandbox, which this cache has not.
     pairs = [pair for pair in _DATA[name]["paraphrases"] if "==" not in pair[1] and "->" not in pair[1]]
     hits = 0

@@ -1,0 +1,61 @@
+"""Guard cases from held-out sets E, F and G: `or not` is the question, `one line` is `a line`, a shell
+command names the shell, pandas implies its DataFrame, `C` and `R` name languages, `3x3` is two numbers,
+and an explanation is not code."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.cache.guard import check_prompts
+
+PARAPHRASES = [
+    ("How do I check if a file exists in Python?", "Python - check whether a file exists or not"),
+    (
+        "Write a function that checks if a binary tree is height-balanced",
+        "Implement a function to determine whether a binary tree is height-balanced or not",
+    ),
+    ("Check whether or not the list is sorted", "Check if the list is sorted"),
+    (
+        "Git: discard local changes to a single file.",
+        "How can I throw away the local changes to one file in git?",
+    ),
+    ("Rust: read a line of input from stdin.", "How do I read one line from standard input in Rust?"),
+    ("Compute the sum of numbers from 1 to 100", "Calculate the sum of the numbers one through one hundred"),
+    ("Bash: replace a string in a file with sed.", "How do I use sed to substitute a string in a file?"),
+    ("pandas: rename a column", "How can I change a column's name in a pandas DataFrame?"),
+    ("R: read a CSV file into a data frame", "How do I load a CSV file as a data frame in R?"),
+    ("Implement binary search in C.", "Write a C implementation of binary search."),
+    ("NumPy: create a 3x3 identity matrix", "How do I make a 3 by 3 identity matrix with NumPy?"),
+    ("Explain what a closure is in JavaScript.", "What is a closure in JavaScript?"),
+    ("What does the yield keyword do in Python?", "Explain Python's yield keyword."),
+    ("How do I view the logs of a Docker container?", "Docker: show the logs of a container"),
+]
+
+NEAR_MISSES = [
+    ("Check if the file is not empty", "Check if the file is empty"),
+    ("Read one or more lines from a file", "Read a line from a file"),
+    ("Delete one file", "Delete two files"),
+    ("Update one matching document in MongoDB.", "Update all matching documents in MongoDB."),
+    ("Explain quicksort", "Implement quicksort"),
+    ("Explain what a closure is in JavaScript.", "Write a closure in JavaScript."),
+    ("Explain how to reverse a list", "Reverse a list"),
+    ("Create a 3x4 matrix of zeros", "Create a 4x3 matrix of zeros"),
+    ("Compute A minus C", "Compute A minus B"),
+    ("Reverse a string in C", "Reverse a string in R"),
+    ("Use sed to replace a string in a file", "Python: replace a string in a file"),
+    ("zsh: use sed to edit a file in place", "Use sed to edit a file in place"),
+    ("pandas: convert a DataFrame to a list", "pandas: convert a Series to a list"),
+    ("Check if a regex matches the whole string", "Check if a regex matches the string"),
+]
+
+
+@pytest.mark.parametrize(("first", "second"), PARAPHRASES)
+def test_paraphrases_pass_both_ways(first: str, second: str) -> None:
+    assert check_prompts(first, second).ok, check_prompts(first, second).reasons
+    assert check_prompts(second, first).ok, check_prompts(second, first).reasons
+
+
+@pytest.mark.parametrize(("first", "second"), NEAR_MISSES)
+def test_near_misses_are_rejected_both_ways(first: str, second: str) -> None:
+    assert not check_prompts(first, second).ok
+    assert not check_prompts(second, first).ok
