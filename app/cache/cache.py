@@ -24,7 +24,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from app.cache.canonical import embedding_text
 from app.cache.embedder import Embedder, EmbedderError
 from app.cache.entry import CacheContext, CacheEntry, answered_models, exact_key
-from app.cache.guard import check_prompts
+from app.cache.feature_codec import encode_features, stored_features
+from app.cache.features import extract_features
+from app.cache.guard import compare_features
 from app.cache.recheck import recheck_examples
 from app.cache.store import CacheStore, CacheUnavailableError
 from app.core.logs import redact
@@ -158,7 +160,7 @@ class ResultCache:
             if reason is not None:
                 rejections.append(reason)
                 continue
-            guard = check_prompts(prompt, entry.prompt)
+            guard = compare_features(extract_features(prompt), stored_features(entry.prompt, entry.guard))
             if not guard.ok:
                 rejections.extend(f"guard: {reason}" for reason in guard.reasons)
                 continue
@@ -209,15 +211,17 @@ class ResultCache:
                 vector = self.embedder.embed(embedding_text(prompt))
             except EmbedderError as error:
                 _log.warning("caching without a prompt vector (exact matches only): %s", error)
+        stored_prompt = redact(prompt)
         entry = CacheEntry(
             key=exact_key(prompt, context),
             fingerprint=context.fingerprint(),
-            prompt=redact(prompt),
+            prompt=stored_prompt,
             verdict=str(verdict),
             result=clean,
             created_at=self.clock(),
             models=answered_models(result) or context.models,
             vector=vector,
+            guard=encode_features(extract_features(stored_prompt)),
         )
         ttl_s = self.settings.ttl_days * 86_400 or None
         self.store.put(entry, ttl_s=ttl_s)

@@ -119,6 +119,7 @@ class CacheEntry:
     created_at: float = field(default_factory=time.time)
     models: list[str] = field(default_factory=list)  # "provider:model" that answered
     vector: NDArray[np.float32] | None = None
+    guard: dict[str, Any] | None = None  # the prompt's guard features (feature_codec.py), if stored
 
     def to_bytes(self) -> bytes:
         data = {
@@ -132,6 +133,8 @@ class CacheEntry:
             "vector": None if self.vector is None else base64.b64encode(self.vector.tobytes()).decode(),
             "result": self.result,
         }
+        if self.guard is not None:
+            data["guard"] = self.guard
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
     @classmethod
@@ -153,6 +156,7 @@ class CacheEntry:
                 created_at=float(data["created_at"]),
                 models=[str(model) for model in data.get("models", [])],
                 vector=vector,
+                guard=data["guard"] if isinstance(data.get("guard"), dict) else None,
             )
         except (ValueError, KeyError, TypeError, AttributeError):
             return None
