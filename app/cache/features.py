@@ -22,6 +22,7 @@ from app.cache.lexicon import (
     PHRASES,
     VERB_CLASSES,
 )
+from app.cache.negation import negated_word, or_not
 from app.cache.numbers import article_one, number_run, number_value
 from app.cache.relations import DETERMINERS, links, sides, stem
 from app.cache.text import Segment, plain_prose, segments
@@ -36,7 +37,6 @@ from app.cache.token_words import (
     LIST_OBJECTS,
     LIST_VERBS,
     NAMING,
-    NEGATION_SKIP,
     NOT_COUNTS,
     NOT_NAMES,
     ONE_IDIOMS,
@@ -227,9 +227,9 @@ def _take(builder: Builder, tokens: list[tuple[str, str, int]], index: int, text
         builder.items.append(Item("conn" if lower in CONNECTIVES else "word", lower))
         return index + 1
     negation = lower in NEGATIONS or lower.endswith(("n't", "n\u2019t"))
-    if kind == "word" and negation and not _or_not(tokens, index):
+    if kind == "word" and negation and not or_not(tokens, index):
         builder.negations += 1
-        builder.negated.append(_negated_word(tokens, index))
+        builder.negated.append(negated_word(tokens, index))
         return index + 1
     if kind == "word" and (call or _named(raw, previous) or _looks_like_identifier(raw)):
         builder.feature("identifier", raw)
@@ -284,25 +284,6 @@ def _word_seen(builder: Builder, raw: str, previous: str, following: str) -> boo
         builder.items.append(Item("feature", raw, ("identifier", raw)))
         return True
     return False
-
-
-def _or_not(tokens: list[tuple[str, str, int]], index: int) -> bool:
-    """`whether a file exists or not`, `whether or not it exists`: the question, not a negation."""
-    if tokens[index][1].lower() != "not" or index == 0 or tokens[index - 1][1].lower() != "or":
-        return False
-    closing = index + 1 == len(tokens) or tokens[index + 1][0] in ("punct", "paren")
-    return closing or (index >= 2 and tokens[index - 2][1].lower() == "whether")
-
-
-def _negated_word(tokens: list[tuple[str, str, int]], index: int) -> str:
-    """The first content word after a negation (`not divisible`, `do not end`, `isn't active`)."""
-    for position in range(index + 1, min(index + 5, len(tokens))):
-        lower = tokens[position][1].lower()
-        if lower not in NEGATION_SKIP:
-            # With the number that follows it, if any: `not divisible by 3` vs `not divisible by 5`.
-            nearby = [raw for kind, raw, _ in tokens[position + 1 : position + 4] if kind == "number"]
-            return " ".join([stem(lower), *nearby[:1]])
-    return ""
 
 
 def _named(raw: str, previous: str) -> bool:
