@@ -149,5 +149,7 @@ ELABORATIONS = frozenset(
         "located",
         "based",
         "algorithm",
+        "good",  # `what's a good way to`
+        "logic",  # `the logic to determine whether`
     ]
 )

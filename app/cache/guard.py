@@ -40,6 +40,7 @@ __all__ = ["GuardResult", "check_prompts", "compare_features", "forget_prompts"]
 
 _GENERIC_TYPES = frozenset({"number", "string", "sentence", "file", "class"})
 _ELEMENT_TYPES = frozenset({"number", "character"})
+_TEXT_PARTS = frozenset({"character", "letter", "word", "sentence"})
 # Loose classes whose value, named by one prompt only, is still the action it asks for (`removes`).
 _ACTION_CLASSES = frozenset({"mutation"})
 _NEGATING_PREFIXES = ("non", "un", "in", "im", "ir", "il", "dis")
@@ -211,7 +212,12 @@ def _implied_type(left: set[str], right: set[str]) -> bool:
         return named <= _GENERIC_TYPES
     # `whitespace` vs `whitespace characters`, `a list` vs `a list of numbers`: what the one prompt's
     # container or text is made of, said by one only.
-    return (left < right or right < left) and (left ^ right) <= _ELEMENT_TYPES
+    if not (left < right or right < left):
+        return False
+    # `escape special characters` vs `escape special characters in a string`: the text they are in.
+    return (left ^ right) <= _ELEMENT_TYPES or (
+        left ^ right == {"string"} and bool(left & right & _TEXT_PARTS)
+    )
 
 
 # Topic words a paraphrase moves anywhere (`a local git branch`, `a local branch in git`): not part of

@@ -119,6 +119,8 @@ FILLERS: frozenset[tuple[str, ...]] = frozenset(
     tuple(phrase.split())
     for phrase in (
         "in order to",
+        "multi line",  # `a multi-line string` is a multiline one, not lines
+        "in the past",  # not the `past 24 hours`
         "in order",
         "right now",
         "all right",

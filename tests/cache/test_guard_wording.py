@@ -29,6 +29,24 @@ PARAPHRASES = [
     ("Explain what a closure is in JavaScript.", "What is a closure in JavaScript?"),
     ("What does the yield keyword do in Python?", "Explain Python's yield keyword."),
     ("How do I view the logs of a Docker container?", "Docker: show the logs of a container"),
+    (
+        "How do I escape special characters for a regex in Python?",
+        "In Python, how can I escape regex special characters in a string?",
+    ),
+    ("YAML: write a multi-line string", "How to write a multiline string in YAML"),
+    ("SQL: get rows from the last 24 hours", "SQL - select the rows from the past 24 hours"),
+    (
+        "How do I compute the factorial of a big number in Java?",
+        "In Java, how can I calculate the factorial of a large number?",
+    ),
+    (
+        "Sum the third column of sales.csv with awk, skipping the header line",
+        "Sum the third column of sales.csv with awk, ignoring the header line",
+    ),
+    (
+        "How do I check if a year is a leap year?",
+        "What's the logic to determine whether a year is a leap year?",
+    ),
 ]
 
 NEAR_MISSES = [
@@ -46,6 +64,9 @@ NEAR_MISSES = [
     ("zsh: use sed to edit a file in place", "Use sed to edit a file in place"),
     ("pandas: convert a DataFrame to a list", "pandas: convert a Series to a list"),
     ("Check if a regex matches the whole string", "Check if a regex matches the string"),
+    ("Count the characters in a string", "Count the characters in a file"),
+    ("YAML: write a multi-line string", "YAML: write a string"),
+    ("SQL: get the rows from the past 24 hours", "SQL: get the rows from the first 24 hours"),
 ]
 
 
