@@ -60,14 +60,16 @@ _LEAD = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 # `Python: how do I ...`, `git: ...`: a leading topic; a language named so is the request's language.
-_TOPIC = re.compile(r"^\s*(?P<topic>[A-Za-z][\w+#.]*(?:[ \t]+[\w+#.]+){0,2})[ \t]*:\s+")
+_TOPIC = re.compile(
+    r"^\s*(?P<topic>[A-Za-z][\w+#.]*(?:[ \t]+[\w+#.]+){0,2})(?:[ \t]*:|[ \t]+[-\u2013\u2014])\s+"
+)
 _LANGUAGE_NAME = re.compile(
-    r"python\s*3?|javascript|typescript|rust|go|golang|java|ruby|kotlin|swift|c\+\+|c\#|php|bash|sql",
+    r"python\s*3?|javascript|js|typescript|ts|rust|go|golang|java|ruby|kotlin|swift|c\+\+|c\#|php|bash|sql|(?-i:C|R)",
     re.IGNORECASE,
 )
 _TRAILING_LANGUAGE = re.compile(
     r"\s+(?:in|using|with)\s+(?P<lang>python\s*3?|javascript|typescript|rust|go|golang|java|ruby|kotlin|swift|"
-    r"c\+\+|c\#|php)\b(?:\s+(?:code|language))?(?=\s*[?.!]*\s*$)",
+    r"c\+\+|c\#|php|(?-i:C|R)(?![\w#+]))\b(?:\s+(?:code|language))?(?=\s*[?.!]*\s*$)",
     re.IGNORECASE,
 )
 # `... using bcrypt in a Python function?`: where the code goes, not what it does.
@@ -171,7 +173,7 @@ def embedding_text(prompt: str) -> str:
 
 def _language_key(name: str) -> str:
     key = re.sub(r"^(?:in|using|with)\s+|\s+", "", name.lower())
-    return {"python3": "python", "golang": "go"}.get(key, key)
+    return {"python3": "python", "golang": "go", "js": "javascript", "ts": "typescript"}.get(key, key)
 
 
 def _plain_body(text: str, *, strip_language: bool) -> str:
@@ -284,7 +286,7 @@ def canonical_parts(prompt: str, *, drop_lexicon: bool = False) -> tuple[tuple[t
             if topic and _LANGUAGE_NAME.fullmatch(topic.group("topic")):
                 language, text = topic.group("topic"), text[topic.end() :]
             elif topic:
-                prefix, text = topic.group(0), text[topic.end() :]
+                prefix, text = topic.group("topic") + ": ", text[topic.end() :]  # `Git - ...` is `Git: ...`
             lead = _LEAD.match(text)
             if lead:
                 named = lead.group("lang") or lead.group("lead_lang") or lead.group("fn_lang") or ""

@@ -294,6 +294,10 @@ def test_new_paraphrases_pass(first: str, second: str) -> None:
         ),
         ("Hash a password with bcrypt.", "How do I hash a password with bcrypt in a Python function?"),
         ("Find all permutations of a string.", "Generate all permutations of a string."),
+        ("Rust: sort a vector of floats", "Rust - sort a vector of floats"),
+        ("JS - pause for 2 seconds", "JavaScript: pause for 2 seconds"),
+        ("C: check whether an int is a power of 2", "Check whether an int is a power of 2 in C"),
+        ("R: read a CSV file into a data frame", "Read a CSV file into a data frame in R"),
     ],
 )
 def test_request_wording_is_canonical(first: str, second: str) -> None:
