@@ -11,6 +11,7 @@ strings and code are left exactly as written.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 
 from app.cache.lexicon import CASE_SENSITIVE, CLASSES, NUMBER_WORDS, PHRASES
@@ -19,8 +20,17 @@ from app.cache.stop_words import STOP_WORDS
 from app.cache.synonyms import PHRASES as WORD_PHRASES
 from app.cache.synonyms import SYNONYMS
 from app.cache.text import plain_prose, segments
+from app.cache.token_words import SET_OBJECTS
 
-__all__ = ["answer_kind", "canonical_parts", "content_words", "embedding_text", "lead_verb", "read_verbs"]
+__all__ = [
+    "answer_kind",
+    "canonical_parts",
+    "content_sequences",
+    "content_words",
+    "embedding_text",
+    "lead_verb",
+    "read_verbs",
+]
 
 # `write` asks for code (`write a function`, `using a regex, write one`) unless what follows is written
 # somewhere (`write a JSON file`, `write a list of dicts to a CSV file`): then it is the task, as `read` is.
@@ -82,6 +92,8 @@ _CODE_ASIDE = re.compile(
 _LIST_VERB = re.compile(
     r"\blist(?:s|ing)?\b(?=\s+(?:all|every|each|the|any|its|their|available|out)\b)", re.I
 )
+# `set the upstream branch` (the verb) stays a content word; `a set` is the type, a lexicon word.
+_SET_VERB = re.compile(rf"\bset(?=\s+(?:{'|'.join(sorted(SET_OBJECTS))})\b)", re.IGNORECASE)
 _PROSE_WORD = re.compile(r"(?<=[0-9])(?:st|nd|rd|th)\b|([a-z][a-z_]+)")  # `5th`: no word; `9am`: `am`
 # `change a column's name`: `rename a column`.
 _CHANGE_NAME = re.compile(r"\bchange\s+(?:the\s+|a\s+|an\s+|its\s+)?([a-z]+\s+)?name\b", re.IGNORECASE)
@@ -190,13 +202,51 @@ def content_words(prompt: str) -> tuple[str, ...]:
     """The prose's content words in order, after canonical wording and light stemming (`lists` ->
     `list`, `summarise` -> `summarize`). Function words, numbers, generic task words and lexicon words
     (the guard compares those class by class) are left out."""
-    words: list[str] = []
+    return content_sequences(prompt)[0]
+
+
+# What may stand between `of` and the noun it introduces: `the size of all the files`.
+_OF_DETERMINERS = frozenset(
+    {"the", "a", "an", "my", "your", "our", "its", "their", "his", "her", "this", "that", "these", "those"}
+    | {"all", "each", "every", "some", "any"}
+)
+
+
+def content_sequences(prompt: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """`content_words`, and the same with each `X of Y` said as the compound `Y X` (`the message of the
+    last commit` -> `commit message`, `the logs of a container` -> `container log`): the order a
+    paraphrase that uses the compound has."""
+    plain: list[str] = []
+    compound: list[str] = []
     for is_prose, text in canonical_parts(prompt, drop_lexicon=True)[0]:
-        if is_prose:
-            # One letter alone (`e.g.`, `a C implementation`, `x squared`) or an ordinal suffix (`5th`) is
-            # never the content.
-            words.extend(_stem(word) for word in _PROSE_WORD.findall(text) if word and word not in STOP_WORDS)
-    return tuple(word for word in words if word not in STOP_WORDS)
+        if not is_prose:
+            continue
+        # One letter alone (`e.g.`, `a C implementation`, `x squared`) or an ordinal suffix (`5th`) is
+        # never the content.
+        words = [word for word in _PROSE_WORD.findall(text) if word]
+        index = 0
+        run = len(compound)  # where the current run of content words starts in `compound`
+        while index < len(words):
+            word = words[index]
+            index += 1
+            if word in STOP_WORDS:
+                run = len(compound)
+                continue
+            stemmed = _stem(word)
+            plain.append(stemmed)
+            compound.append(stemmed)
+            after = index + 1  # `X of Y`: the run that ends in X moves behind Y
+            if index < len(words) and words[index] == "of":
+                while after < len(words) and words[after] in _OF_DETERMINERS:
+                    after += 1
+                noun = [_stem(w) for w in itertools.takewhile(lambda w: w not in STOP_WORDS, words[after:])]
+                if noun:
+                    plain.extend(noun)
+                    compound[run:run] = noun
+                    index = after + len(noun)
+                    run = len(compound)
+    keep = tuple(word for word in plain if word not in STOP_WORDS)
+    return keep, tuple(word for word in compound if word not in STOP_WORDS)
 
 
 # What the answer is: a yes/no verdict (`check if`, `detect whether`, `returns True`) or things found
@@ -294,6 +344,7 @@ def canonical_parts(prompt: str, *, drop_lexicon: bool = False) -> tuple[tuple[t
                 text = prefix + text[lead.end() :]
         text = _LIST_VERB.sub("return", _REQUEST_WRITE.sub(" ", text))
         text = _CHANGE_NAME.sub(lambda m: f"rename {m.group(1) or ''}", text)
+        text = _SET_VERB.sub("assign", text)
         text = _MAKE_REQUEST.sub(r"send \1", text)
         text = _SEPARATED.sub(_joined_verb, text)
         aside = _CODE_ASIDE.search(text)

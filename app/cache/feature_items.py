@@ -17,6 +17,7 @@ class Features:
     words: frozenset[str] = field(default_factory=frozenset)  # lowercased prose words
     links: frozenset[tuple[str, str, str]] = field(default_factory=frozenset)  # (tabs, with, spaces)
     content: tuple[str, ...] = ()  # canonical content words, in order (canonical.py)
+    compound: tuple[str, ...] = ()  # the same with `X of Y` said `Y X` (canonical.content_sequences)
     tokens: frozenset[str] = field(default_factory=frozenset)  # every prose word and number, stemmed
     pairs: frozenset[tuple[str, str]] = field(default_factory=frozenset)  # adjacent tokens (`python dict`)
     sources: frozenset[str] = field(default_factory=frozenset)  # words before `to`, after `from`

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 
-from app.cache.canonical import answer_kind, content_words, explanation, lead_verb, read_verbs
+from app.cache.canonical import answer_kind, content_sequences, explanation, lead_verb, read_verbs
 from app.cache.feature_items import Builder, Features, Item
 from app.cache.lexicon import (
     CASE_SENSITIVE,
@@ -40,6 +40,7 @@ from app.cache.token_words import (
     NOT_COUNTS,
     NOT_NAMES,
     ONE_IDIOMS,
+    SET_OBJECTS,
 )
 
 __all__ = ["Features", "extract_features"]
@@ -93,6 +94,7 @@ def extract_features(prompt: str) -> Features:
     terms: dict[str, set[str]] = {}
     roles: dict[tuple[str, str], set[str]] = {}
     numbers: list[str] = []
+    content, compound = content_sequences(prompt)
     for item in builder.items:
         if item.kind == "number":
             numbers.append(item.key[1])
@@ -109,7 +111,8 @@ def extract_features(prompt: str) -> Features:
         negations=builder.negations,
         words=frozenset(builder.words),
         links=frozenset(builder.links),
-        content=content_words(prompt),
+        content=content,
+        compound=compound,
         tokens=frozenset(builder.tokens),
         pairs=frozenset(builder.pairs),
         sources=frozenset(builder.sources - builder.targets),
@@ -218,7 +221,7 @@ def _take(builder: Builder, tokens: list[tuple[str, str, int]], index: int, text
     following = tokens[index + 1][1].lower() if index + 1 < len(tokens) else "."
     if kind == "word" and _word_seen(builder, raw, previous, following):
         return index + 1
-    taken = _plain_word(builder, tokens, index) or (0 if call else _phrase(builder, tokens, index))
+    taken = _plain_word(builder, tokens, index) or (0 if call else _phrase(builder, tokens, index, text))
     if taken:
         return index + taken
     if kind == "number" or (kind == "word" and lower in NUMBER_WORDS):
@@ -306,13 +309,15 @@ def _plain_word(builder: Builder, tokens: list[tuple[str, str, int]], index: int
     # `exactly one of`, `only one of`: a count all the same.
     counted = previous in ("exactly", "only", "just", "least", "most", "than")
     idiom = lower == "one" and not counted and (following in ONE_IDIOMS or article_one(tokens, index))
-    if (lower in LIST_VERBS and following in LIST_OBJECTS) or (lower, previous) in NOT_COUNTS or idiom:
+    verb = lower in LIST_VERBS and following in LIST_OBJECTS
+    verb = verb or (lower == "set" and following in SET_OBJECTS)
+    if verb or (lower, previous) in NOT_COUNTS or idiom:
         builder.items.append(Item("word", lower))
         return 1
     return 0
 
 
-def _phrase(builder: Builder, tokens: list[tuple[str, str, int]], index: int) -> int:
+def _phrase(builder: Builder, tokens: list[tuple[str, str, int]], index: int, text: str) -> int:
     """Longest lexicon phrase starting at `index`: adds its feature, returns how many tokens it used."""
     if tokens[index][1].lower() not in _PHRASE_STARTS:  # most words: no phrase to try
         return 0
@@ -326,14 +331,17 @@ def _phrase(builder: Builder, tokens: list[tuple[str, str, int]], index: int) ->
         found = PHRASES.get(key)
         if found is None:
             continue
-        if size == 1 and (found[0], key[0]) in CASE_SENSITIVE and not _spelled(tokens, index, found[0]):
+        if size == 1 and (found[0], key[0]) in CASE_SENSITIVE and not _spelled(tokens, index, found[0], text):
             continue
         builder.feature(*found)
         return size
     return 0
 
 
-def _spelled(tokens: list[tuple[str, str, int]], index: int, cls: str) -> bool:
+_TOPIC_MARK = re.compile(r"\s*(?::|-\s)")  # `Go: ...`, `TS - ...`
+
+
+def _spelled(tokens: list[tuple[str, str, int]], index: int, cls: str, text: str) -> bool:
     raw = tokens[index][1]
     before = tokens[index - 1][1].lower() if index else ""
     after = tokens[index + 1][1].lower() if index + 1 < len(tokens) else ""
@@ -344,7 +352,11 @@ def _spelled(tokens: list[tuple[str, str, int]], index: int, cls: str) -> bool:
     if cls != "language":
         return True
     # `Go: how do I ...`: a language named as the prompt's topic.
-    return before in LANGUAGE_BEFORE or after in LANGUAGE_AFTER or (index == 0 and after == ":")
+    return (
+        before in LANGUAGE_BEFORE
+        or after in LANGUAGE_AFTER
+        or (index == 0 and _TOPIC_MARK.match(text, tokens[0][2]) is not None)
+    )
 
 
 def _looks_like_identifier(word: str) -> bool:

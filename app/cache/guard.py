@@ -82,7 +82,7 @@ def compare_features(a: Features, b: Features) -> GuardResult:
     swapped_out, swapped_in = a.sources & b.targets, a.targets & b.sources
     if swapped_out and swapped_in:  # `status codes to reason phrases` vs `reason phrases to status codes`
         reasons.append(f"direction: {show(swapped_out)} to {show(swapped_in)} vs the reverse")
-    reasons.extend(_wording(a.content, b.content, loose_a, loose_b))
+    reasons.extend(_wording(a, b, loose_a, loose_b))
     reasons.extend(_read_vs_change(a, b, loose_a, loose_b) + _read_vs_change(b, a, loose_b, loose_a))
     for word, base in _negated_pairs(a.words, b.words) + _negated_pairs(b.words, a.words):
         reasons.append(f"negation: {word!r} vs {base!r}")
@@ -154,10 +154,11 @@ def _read_vs_change(a: Features, b: Features, loose_a: list[str], loose_b: list[
     return []
 
 
-def _wording(a: tuple[str, ...], b: tuple[str, ...], loose_a: list[str], loose_b: list[str]) -> list[str]:
+def _wording(first: Features, second: Features, loose_a: list[str], loose_b: list[str]) -> list[str]:
     """Content words (canonical wording, lexicon words aside): one swapped for another (`names` vs
     `ages`), one added that paraphrases do not add (`the length of the longest` vs `the longest`), or
     the same words in another arrangement (`strips tags but keeps text` vs `strips text but keeps tags`)."""
+    a, b = first.content, second.content
     only_a = sorted({word for word in a if not any(_related(word, other) for other in b)})
     only_b = sorted({word for word in b if not any(_related(word, other) for other in a)})
     # A value of a loose class one prompt names (`removes`) counts against a word only the other has
@@ -172,6 +173,18 @@ def _wording(a: tuple[str, ...], b: tuple[str, ...], loose_a: list[str], loose_b
     added = [word for word in only_a + only_b if word not in FREE_WORDS and word not in ELABORATIONS]
     if added:
         return [f"wording: {show(added)} only in one"]
+    moved = _moved(a, b)
+    # `the message of the last commit` vs `the last commit message`: one prompt's `X of Y` is the other's
+    # compound. Only when the other has no `of` to turn (`the sum of the squares` vs `the square of the
+    # sum` keeps its order).
+    one_turns = (first.compound != a) != (second.compound != b)
+    if moved and one_turns and not _moved(first.compound, second.compound):
+        return []
+    return moved
+
+
+def _moved(a: tuple[str, ...], b: tuple[str, ...]) -> list[str]:
+    """The word-order part of `_wording`: a word followed by different shared words in each."""
     a, b = tuple(w for w in a if w not in _FLOATING), tuple(w for w in b if w not in _FLOATING)
     for word, follows in _successors(a).items():
         other = _successors(b).get(word)
@@ -186,11 +199,26 @@ def _wording(a: tuple[str, ...], b: tuple[str, ...], loose_a: list[str], loose_b
 def _default(cls: str, features: Features, default: set[str]) -> set[str]:
     """The value a prompt that names none means: Python for the language, unless the prompt calls a
     shell command (`use sed to replace a string` is a shell task)."""
-    if cls == "language" and features.words & _SHELL_COMMANDS:
+    if cls != "language":
+        return default
+    if features.words & _SHELL_COMMANDS or features.pairs & _SHELL_PLACES:
         return {"bash"}
-    return default
+    implied = {
+        _LIBRARY_LANGUAGES[name] for name in features.terms.get("library", ()) if name in _LIBRARY_LANGUAGES
+    }
+    return implied if len(implied) == 1 else default
 
 
+# `React: render a list` is a JavaScript task though it names no language.
+_LIBRARY_LANGUAGES = {
+    **dict.fromkeys(("react", "vue", "angular", "jquery", "express", "lodash"), "javascript"),
+    **dict.fromkeys(("tokio", "serde"), "rust"),
+    **dict.fromkeys(("boost", "stl"), "cpp"),
+    "linq": "csharp",
+}
+
+# `from the command line`, `in a terminal` (pairs skip articles); not `command-line arguments`.
+_SHELL_PLACES = frozenset({("from", "command"), ("on", "command"), ("at", "command"), ("in", "terminal")})
 _SHELL_COMMANDS = frozenset(
     {"sed", "awk", "gawk", "grep", "egrep", "xargs", "chmod", "chown", "lsof", "netstat", "rsync", "scp"}
     | {"wget", "curl", "crontab", "systemctl", "journalctl"}

@@ -60,7 +60,7 @@ def answer_reasons(a: Features, b: Features) -> list[str]:
 
 # Classes whose members a paraphrase may name in any order (`a list of numbers`, `the numbers in a list`);
 # direction among them is the roles' business.
-_UNORDERED = frozenset({"type", "format", "unit", "language", "human_language", "library"})
+_UNORDERED = frozenset({"type", "format", "unit", "language", "human_language", "library", "axis"})
 
 
 def _each_vs_plural(a: Features, b: Features) -> list[str]:

@@ -143,6 +143,7 @@ FILLERS: frozenset[tuple[str, ...]] = frozenset(
         "e g",
         "i e",
         "one another",
+        "command line",  # the shell, not lines of text
     )
 )
 NEGATIONS: frozenset[str] = frozenset(

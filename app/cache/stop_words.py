@@ -140,6 +140,7 @@ STOP_WORDS = frozenset(
         "whatever",
         "while",
         "go",
+        "ts",
         "function",
         "method",
         "program",

@@ -44,6 +44,7 @@ _PLAIN = (
     (re.compile(r"(?<=[a-z])n['\u2019]t\b", re.IGNORECASE), " not"),
     (re.compile(r"(?<=[A-Za-z])['\u2019]s\b"), ""),  # possessive: `a file's hash` is `a file hash`
     (re.compile(r"\bone\s+([a-z]+)\s+at\s+a\s+time\b", re.IGNORECASE), r"\1 by \1"),  # not a count
+    (re.compile(r"\bstd::(?=[a-z_])"), ""),  # C++'s `std::string` is the string type, not a statistic
 )
 
 

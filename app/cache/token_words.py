@@ -141,6 +141,11 @@ NOT_COUNTS = frozenset(
 # `one of their fields`, `one per line`, `one by one`, `one at a time`, `one another`: not the number 1.
 ONE_IDIOMS = frozenset({"of", "per", "by", "at", "another"})
 LIST_OBJECTS = frozenset({"all", "every", "each", "the", "any", "its", "their", "available", "out"})
+# `set the upstream branch`, `set a default value`, `set environment variables`: the verb, not the type.
+SET_OBJECTS = frozenset(
+    {"the", "a", "an", "my", "your", "its", "their", "this", "that", "it", "them", "environment"}
+    | {"state", "default", "headers", "cookies", "permissions", "variables", "values"}
+)
 # Upper-case words that are common abbreviations, not names (`an HTTP request`, `an LRU cache`).
 ACRONYMS = frozenset(
     [

@@ -16,9 +16,10 @@ VOCABULARY = (
     """
 [type nouns]
 string: string | str | text string
-list: list | array | arraylist | python list | js array
+list: list | array | arraylist
 # Go's slices and arrays, Rust's and C++'s vectors and arrays are different things.
-= slice vector
+= slice
+vector: vector | vec
 dict: dict | dictionary | map | hashmap | hash map | mapping | associative array
 set: set | hash set | hashset
 = frozenset
@@ -44,10 +45,11 @@ generator: generator | iterator
 = class
 dataframe: dataframe | data frame
 = number
-[language default=python spelled=C,GO,Go,R]
+[language default=python spelled=C,GO,Go,R,Node,TS]
 python: python | python3
-javascript: javascript | js | node.js | nodejs | ecmascript
-= typescript rust
+javascript: javascript | js | node.js | nodejs | ecmascript | node
+typescript: typescript | ts
+= rust
 go: go | golang
 = java kotlin scala
 c: c | ansi c
@@ -236,6 +238,9 @@ disconnect: disconnect | disconnects | disconnecting
 mount: mount | mounts | mounting
 unmount: unmount | unmounts | unmounting | umount
 pause: pause | pauses | pausing
+# `show hidden files` vs `hide hidden files`
+show: show | shows | showing | unhide | unhides | reveal | reveals
+hide: hide | hides | hiding
 resume: resume | resumes | resuming
 [in_place]
 in_place: in place | in-place | inplace

@@ -124,7 +124,7 @@ brace: brace | braces | curly brace | curly braces | curly brackets
 8: eighth
 9: ninth
 10: tenth
--1: last | final | past
+-1: last | final | past | latest | most recent | newest
 -2: second to last | second-to-last | second last | penultimate | next to last
 n: nth | n th | n-th
 k: kth | k th | k-th
