@@ -160,7 +160,12 @@ class ResultCache:
             if reason is not None:
                 rejections.append(reason)
                 continue
-            guard = compare_features(extract_features(prompt), stored_features(entry.prompt, entry.guard))
+            try:
+                guard = compare_features(extract_features(prompt), stored_features(entry.prompt, entry.guard))
+            except Exception:  # a fault in the guard's rules costs a miss, never the lookup
+                _log.exception("cache guard failed; treating the candidate as a miss")
+                rejections.append("guard: error")
+                continue
             if not guard.ok:
                 rejections.extend(f"guard: {reason}" for reason in guard.reasons)
                 continue

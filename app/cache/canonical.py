@@ -42,8 +42,7 @@ _REQUEST_WRITE = re.compile(r"\bwrite(?:\s+me)?\b(?!" + _TASK_WRITE + ")", re.IG
 _LEAD = re.compile(
     r"""^\s*
     (?:(?:please|kindly|hey|hi)[\s,]+)?
-    (?:(?:in|using|with)\s+(?P<lead_lang>python\s*3?|javascript|typescript|rust|go|golang|java|ruby|kotlin|swift|
-       c\+\+|c\#|php|bash|sql)\s*,\s*)?
+    (?:(?:in|using|with)\s+(?P<lead_topic>[a-z][\w+\#.]*(?:\s+[\w+\#.]+)?)\s*,\s*)?
     (?:(?:please|kindly)[\s,]+)?
     (?:(?:can|could|would|will)\s+you\s+(?:please\s+)?
       |i\s+(?:need|want|would\s+like)\s+(?:you\s+to\s+)?
@@ -92,6 +91,8 @@ _CODE_ASIDE = re.compile(
 _LIST_VERB = re.compile(
     r"\blist(?:s|ing)?\b(?=\s+(?:all|every|each|the|any|its|their|available|out)\b)", re.I
 )
+# `count the number of lines`, `get the number of lines`: `count the lines`.
+_COUNT_THE_COUNT = re.compile(r"\b(?:count|return)\s+(?:the\s+|a\s+)?count\b")
 # `set the upstream branch` (the verb) stays a content word; `a set` is the type, a lexicon word.
 _SET_VERB = re.compile(rf"\bset(?=\s+(?:{'|'.join(sorted(SET_OBJECTS))})\b)", re.IGNORECASE)
 _PROSE_WORD = re.compile(r"(?<=[0-9])(?:st|nd|rd|th)\b|([a-z][a-z_]+)")  # `5th`: no word; `9am`: `am`
@@ -118,7 +119,9 @@ _SEPARATED = re.compile(
 
 def _joined_verb(match: re.Match[str]) -> str:
     """`pull every number out of a string` -> `extract every number from a string`."""
-    verb = _SEPARATED_VERBS[(match[1].lower(), match[3].lower())]
+    verb = _SEPARATED_VERBS.get((match[1].lower(), match[3].lower()))
+    if verb is None:  # `filter a list down to the even ones`: no joined verb to say it with
+        return match[0]
     return f"{verb} {match[2]}{'from' if match[4] else ''}".rstrip()
 
 
@@ -339,7 +342,11 @@ def canonical_parts(prompt: str, *, drop_lexicon: bool = False) -> tuple[tuple[t
                 prefix, text = topic.group("topic") + ": ", text[topic.end() :]  # `Git - ...` is `Git: ...`
             lead = _LEAD.match(text)
             if lead:
-                named = lead.group("lang") or lead.group("lead_lang") or lead.group("fn_lang") or ""
+                # `In PostgreSQL, how do I ...` is `PostgreSQL: ...`; `In Rust, ...` names the language.
+                named = lead.group("lead_topic") or ""
+                if named and not _LANGUAGE_NAME.fullmatch(named):
+                    prefix, named = prefix or named + ": ", ""
+                named = lead.group("lang") or named or lead.group("fn_lang") or ""
                 language = language or named.strip()
                 text = prefix + text[lead.end() :]
         text = _LIST_VERB.sub("return", _REQUEST_WRITE.sub(" ", text))
@@ -359,7 +366,8 @@ def canonical_parts(prompt: str, *, drop_lexicon: bool = False) -> tuple[tuple[t
             lambda m: " " if drop_lexicon else _CANONICAL[re.sub(r"[\s-]+", " ", m.group(0).lower())], text
         )
         # Lowercased: the model's tokenizer is uncased anyway.
-        parts.append((True, _WORD.sub(lambda m: SYNONYMS.get(m.group(0).lower(), m.group(0)), text.lower())))
+        text = _WORD.sub(lambda m: SYNONYMS.get(m.group(0).lower(), m.group(0)), text.lower())
+        parts.append((True, _COUNT_THE_COUNT.sub("count", text)))
     return tuple(parts), language
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from app.cache.feature_items import Builder, Item
-from app.cache.lexicon import NUMBER_WORDS
+from app.cache.lexicon import NUMBER_WORDS, PHRASES
 from app.cache.token_words import SCALES
 
 __all__ = ["article_one", "number_run", "number_value"]
@@ -20,6 +20,8 @@ def number_run(builder: Builder, tokens: list[tuple[str, str, int]], index: int)
         scale = NUMBER_WORDS.get(following, 0) if following in SCALES else 0
         number = number_value(str(float(number_value(raw)) * scale)) if scale else number_value(raw)
         builder.items.append(Item("number", "", ("number", number)))
+        if not scale and _unit_suffix(builder, tokens, index):
+            return index + 2
         return index + (2 if scale else 1)
     total, current, position = 0, 0, index
     while position < len(tokens):
@@ -43,6 +45,26 @@ def number_run(builder: Builder, tokens: list[tuple[str, str, int]], index: int)
         position += 1
     builder.items.append(Item("number", "", ("number", str(total + current))))
     return max(position, index + 1)
+
+
+# Letters written onto a number that name no lexicon unit: `10s` is seconds, `500m` (millicores, or
+# minutes) is not `500`, `5m` is not `5h`.
+_SUFFIX_UNITS = {"s": "second", "h": "hour", "hr": "hour", "d": "day", "w": "week"}
+
+
+def _unit_suffix(builder: Builder, tokens: list[tuple[str, str, int]], index: int) -> bool:
+    """Record the letters glued to the number at `index` as its unit; True when there were some."""
+    if index + 1 >= len(tokens) or tokens[index + 1][0] != "word":
+        return False
+    suffix, end = tokens[index + 1][1], tokens[index + 1][2]
+    if (
+        end - len(suffix) != tokens[index][2]
+        or (suffix.lower(),) in PHRASES
+        or suffix.lower() in ("am", "pm")
+    ):
+        return False  # a separate word, a unit the lexicon reads (`10ms`, `2GB`), or a time (`9am`)
+    builder.feature("unit", _SUFFIX_UNITS.get(suffix.lower(), suffix.lower()))
+    return True
 
 
 def number_value(raw: str) -> str:

@@ -73,6 +73,8 @@ NEAR_MISSES = [
 
 
 COMPOUND_PARAPHRASES = [
+    ("Bash: sleep for 10s between retries", "Bash: sleep for 10 seconds between retries"),
+    ("cron: run a job at 9am", "cron: run a job at 9 AM"),
     ("Git: change the last commit message", "git - edit the message of my most recent commit"),
     ("Docker: view the logs of a container", "How do I see a Docker container's logs?"),
     ("How do I change the message of the last commit in git?", "Git: edit the most recent commit message."),
@@ -99,6 +101,8 @@ COMPOUND_PARAPHRASES = [
 
 
 COMPOUND_NEAR_MISSES = [
+    ("Kubernetes: set a CPU limit of 500m", "Kubernetes: set a CPU limit of 500"),
+    ("Bash: wait 5m before retrying", "Bash: wait 5h before retrying"),
     ("Compute the sum of the squares of a list", "Compute the square of the sum of a list"),
     ("Show hidden files in macOS Finder", "Hide hidden files in macOS Finder"),
     ("How do I show the hidden .git folder in VS Code?", "How do I hide the .git folder in VS Code?"),

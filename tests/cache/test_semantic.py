@@ -189,3 +189,18 @@ async def test_metrics_count_results_and_guard_rejections(disk_store: DiskStore,
     assert sample("quorum_cache_rejections_total", {"reason": "guard:order"}) == 1
     assert sample("quorum_cache_entries") == 1
     assert sample("quorum_cache_lookup_seconds_count", {"result": "miss"}) == 1
+
+
+async def test_a_fault_in_the_guard_is_a_miss_not_a_crash(
+    cache: ResultCache, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    await cache.put(verified_result("Write a function that checks if a number is prime."), CONTEXT)
+
+    def broken(*_: object) -> None:
+        raise KeyError("a rule the guard has no entry for")
+
+    monkeypatch.setattr("app.cache.cache.compare_features", broken)
+    found = await cache.lookup("Write a function to check whether a number is prime.", CONTEXT)
+    assert found.kind is None
+    assert "guard: error" in found.rejections
+    assert "cache guard failed" in caplog.text
