@@ -147,8 +147,9 @@ def _add_segment(builder: Builder, segment: Segment) -> None:
 
 
 def _add_inline(builder: Builder, code: str) -> None:
-    """Inline code: its names are identifiers, its literals numbers and strings, as in prose calls."""
-    for match in _CODE_TOKEN.finditer(code):
+    """Inline code: its names are identifiers, its literals numbers and strings, as in prose calls. An
+    arrow (`f(13) -> 3`, `-> u32`) says what comes back, as `returns` does: not an operator."""
+    for match in _CODE_TOKEN.finditer(re.sub(r"->|=>", " ", code)):
         text = match.group(0)
         if match.lastgroup == "string":
             builder.feature("quoted", text[1:-1])

@@ -8,6 +8,8 @@ __all__ = ["ELABORATIONS", "FREE_WORDS"]
 FREE_WORDS = frozenset(
     [
         "original",
+        "quick",
+        "question",
         "single",
         "contain",
         "has",

@@ -43,6 +43,7 @@ _ELEMENT_TYPES = frozenset({"number", "character"})
 _TEXT_PARTS = frozenset({"character", "letter", "word", "sentence"})
 # Loose classes whose value, named by one prompt only, is still the action it asks for (`removes`).
 _ACTION_CLASSES = frozenset({"mutation"})
+_BOTH_ENDS = frozenset({"start", "end"})
 _NEGATING_PREFIXES = ("non", "un", "in", "im", "ir", "il", "dis")
 
 
@@ -113,6 +114,8 @@ def _class_reasons(a: Features, b: Features) -> tuple[list[str], list[str], list
             right = {name for name in right if name.lower() not in a.words}
             if not left and not right:
                 continue
+        if cls == "position" and _trims_both_ends(a, b, left, right):
+            continue
         if cls == "type":
             # `pandas: rename a column` vs `... in a pandas DataFrame`: the type both libraries imply.
             implied = _library_types(a) & _library_types(b)
@@ -121,6 +124,12 @@ def _class_reasons(a: Features, b: Features) -> tuple[list[str], list[str], list
                 continue
         reasons.append(f"{cls}: {show(left)} vs {show(right)}")
     return reasons, loose_a, loose_b
+
+
+def _trims_both_ends(a: Features, b: Features, left: set[str], right: set[str]) -> bool:
+    """`trim whitespace` vs `strip leading and trailing whitespace`: trimming is at both ends."""
+    trimmed = "trim" in a.terms.get("mutation", ()) and "trim" in b.terms.get("mutation", ())
+    return trimmed and {frozenset(left), frozenset(right)} == {frozenset(), _BOTH_ENDS}
 
 
 def _swapped_links(a: Features, b: Features) -> list[str]:
@@ -173,6 +182,8 @@ def _wording(first: Features, second: Features, loose_a: list[str], loose_b: lis
     added = [word for word in only_a + only_b if word not in FREE_WORDS and word not in ELABORATIONS]
     if added:
         return [f"wording: {show(added)} only in one"]
+    if "contrast" in first.terms and "contrast" in second.terms:
+        return []  # `X vs Y` and `Y vs X`: the same comparison
     moved = _moved(a, b)
     # `the message of the last commit` vs `the last commit message`: one prompt's `X of Y` is the other's
     # compound. Only when the other has no `of` to turn (`the sum of the squares` vs `the square of the

@@ -22,7 +22,9 @@ def order_reasons(a: Features, b: Features) -> list[str]:
         reasons.append(f"numbers: {show(a.numbers)} vs {show(b.numbers)}")
     elif a.numbers != b.numbers:  # `shape (3, 4)` vs `shape (4, 3)`, `8080 to 80` vs `80 to 8080`
         reasons.append(f"numbers: {', '.join(a.numbers)} vs {', '.join(b.numbers)} in this order")
-    if a.names != b.names and sorted(a.names) == sorted(b.names):  # `s in t` vs `t in s`
+    # `X vs Y` asks what `Y vs X` asks; elsewhere the order of names is the task (`s in t` vs `t in s`).
+    compared = "contrast" in a.terms and "contrast" in b.terms
+    if a.names != b.names and sorted(a.names) == sorted(b.names) and not compared:
         reasons.append(f"order: names {', '.join(a.names)} vs {', '.join(b.names)}")
     # Both name `name` and `email` (in an interface), but one sorts by `name`, the other by `email`: a
     # mention moved from one name to another.
@@ -33,7 +35,7 @@ def order_reasons(a: Features, b: Features) -> list[str]:
     moved = (set(a.negated) ^ set(b.negated)) - {""}
     if len(a.negated) == len(b.negated) and moved and {w.split()[0] for w in moved} <= a.tokens & b.tokens:
         reasons.append(f"negation: not {show(a.negated)} vs not {show(b.negated)}")  # `not readable` vs ...
-    return reasons + _reordered(a, b)
+    return reasons + ([] if compared else _reordered(a, b))
 
 
 def answer_reasons(a: Features, b: Features) -> list[str]:

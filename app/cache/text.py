@@ -37,6 +37,7 @@ _CAPITALISED = re.compile(r"(?<![\w.])[A-Z][a-z]+\b(?![.(]\w|\()")
 _CODE_MARKERS = ("(", "=", "def ", "import ", "class ", ">>>")
 
 
+_BLANKS = r"(?:whitespaces?|white\s+space|spaces?|blanks?|newlines?|tabs?|line\s+breaks?)\b"
 _PLAIN = (
     (re.compile(r"\b(?:e\.g|i\.e|etc|vs)\.", re.IGNORECASE), " "),
     (re.compile(r"\b(ca)n['\u2019]t\b", re.IGNORECASE), r"\1nnot"),
@@ -45,6 +46,10 @@ _PLAIN = (
     (re.compile(r"(?<=[A-Za-z])['\u2019]s\b"), ""),  # possessive: `a file's hash` is `a file hash`
     (re.compile(r"\bone\s+([a-z]+)\s+at\s+a\s+time\b", re.IGNORECASE), r"\1 by \1"),  # not a count
     (re.compile(r"\bstd::(?=[a-z_])"), ""),  # C++'s `std::string` is the string type, not a statistic
+    # `strip` trims the ends of whitespace (`strip trailing spaces`); `strip punctuation` or `strip out`
+    # anything takes all of it: `remove`.
+    (re.compile(r"\bstrip(?:s|ping|ped)?\s+out\b", re.IGNORECASE), "remove"),
+    (re.compile(rf"\bstrip(?:s|ping|ped)?\b(?!(?:\s+[\w'-]+){{0,3}}?\s+{_BLANKS})", re.IGNORECASE), "remove"),
 )
 
 

@@ -151,6 +151,7 @@ ACRONYMS = frozenset(
     [
         "HTTP",
         "HTTPS",
+        "k8s",
         "URL",
         "URI",
         "API",

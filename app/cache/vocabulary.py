@@ -31,7 +31,7 @@ bool: bool | boolean
 bytearray: bytearray | byte array
 character: character | char
 = letter digit word sentence line paragraph file
-directory: directory | folder
+directory: directory | folder | dir
 matrix: matrix | matrices | grid | 2d array | 2d list | two-dimensional array
 tree: tree | binary tree
 bst: binary search tree | bst
@@ -297,6 +297,12 @@ union_all: union all
 intersection: intersection | intersect | common elements | elements common | in common
 difference: set difference | difference
 symmetric_difference: symmetric difference
+# `What's the difference between X and Y?`, `Y vs X`, `how do X and Y differ?`: two things compared, in
+# either order (`compute the difference between two dates` is arithmetic: not here).
+[contrast]
+compare: what the difference | what is the difference | what are the differences | what the differences
+    | whats the difference | explain the difference | explain the differences | describe the difference
+    | vs | versus | differ | differs | differ from | differs from
 """
     + DOMAIN_VOCABULARY
 )

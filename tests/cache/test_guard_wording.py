@@ -73,6 +73,25 @@ NEAR_MISSES = [
 
 
 COMPOUND_PARAPHRASES = [
+    ("What's the difference between struct and class in Swift?", "Swift: class vs struct"),
+    ("What's the difference between CMD and ENTRYPOINT in a Dockerfile?", "Dockerfile: ENTRYPOINT vs CMD"),
+    ("PHP: what's the difference between == and ===?", "In PHP, how does == differ from ===?"),
+    (
+        "Explain the difference between a process and a thread",
+        "What's the difference between a thread and a process?",
+    ),
+    ("hey, how do I remove punctuation from a string in Python?", "Python: strip punctuation from a string"),
+    ("Go: trim whitespace from a string", "golang - strip leading and trailing whitespace from a string"),
+    (
+        "Write `count_bits(x)` in C. Example: count_bits(13) -> 3.",
+        "In C, write count_bits(x); count_bits(13) returns 3.",
+    ),
+    ("hey, how do I see the logs of a Kubernetes pod?", "k8s: view a pod's logs"),
+    ("How do I get the current directory in C#?", "How do I get the current dir in C#?"),
+    (
+        "quick question: how do I pretty print a nested dict in python?",
+        "How can I pretty-print a nested dict in Python?",
+    ),
     ("Bash: sleep for 10s between retries", "Bash: sleep for 10 seconds between retries"),
     ("cron: run a job at 9am", "cron: run a job at 9 AM"),
     ("Git: change the last commit message", "git - edit the message of my most recent commit"),
@@ -101,6 +120,12 @@ COMPOUND_PARAPHRASES = [
 
 
 COMPOUND_NEAR_MISSES = [
+    ("Python: list vs tuple", "Python: list vs set"),
+    ("Compute the difference between two dates", "Compare two dates"),
+    ("Compute the set difference of a and b", "Compute the set difference of b and a"),
+    ("Trim whitespace from a string", "Remove whitespace from a string"),
+    ("Go: trim whitespace from a string", "Go: strip leading whitespace from a string"),
+    ("Write `f(a, b)`. Example: f(1, 2) -> 1", "Write `f(a, b)`. Example: f(1, 2) -> 2"),
     ("Kubernetes: set a CPU limit of 500m", "Kubernetes: set a CPU limit of 500"),
     ("Bash: wait 5m before retrying", "Bash: wait 5h before retrying"),
     ("Compute the sum of the squares of a list", "Compute the square of the sum of a list"),
