@@ -93,14 +93,18 @@ _LIST_VERB = re.compile(
 )
 # `count the number of lines`, `get the number of lines`: `count the lines`.
 _COUNT_THE_COUNT = re.compile(r"\b(?:count|return)\s+(?:the\s+|a\s+)?count\b")
+# `How does Dijkstra's algorithm work?` asks to `explain Dijkstra's algorithm`.
+_HOW_IT_WORKS = re.compile(r"\bhow\s+(?:does|do)\s+(.{1,80}?)\s+work\b", re.IGNORECASE)
+# `return null if the list is empty`: a condition (`when`), not the question `whether`.
+_CONDITION_IF = re.compile(r"\b(null|none|nil|true|false|zero|otherwise|\d+)\s+if\b", re.IGNORECASE)
 # `set the upstream branch` (the verb) stays a content word; `a set` is the type, a lexicon word.
 _SET_VERB = re.compile(rf"\bset(?=\s+(?:{'|'.join(sorted(SET_OBJECTS))})\b)", re.IGNORECASE)
 _PROSE_WORD = re.compile(r"(?<=[0-9])(?:st|nd|rd|th)\b|([a-z][a-z_]+)")  # `5th`: no word; `9am`: `am`
 # `change a column's name`: `rename a column`.
 _CHANGE_NAME = re.compile(r"\bchange\s+(?:the\s+|a\s+|an\s+|its\s+)?([a-z]+\s+)?name\b", re.IGNORECASE)
-# `make an HTTP GET request`: `send` one, as `send a GET request` says.
+# `make an HTTP GET request`, `send a GET request`: the request; the verb adds nothing.
 _MAKE_REQUEST = re.compile(
-    r"\b(?:make|makes|making|do|does|doing)\s+((?:(?:a|an|the|some)\s+)?(?:[\w.-]+\s+){0,3}(?:request|call)s?"
+    r"\b(?:make|makes|making|do|does|doing|send|sends|sending|perform|performs|performing)\s+((?:(?:a|an|the|some)\s+)?(?:[\w.-]+\s+){0,3}(?:request|call)s?"
     r"|(?:an?\s+)?http\s+(?:get|post|put|patch|delete|head))\b",
     re.IGNORECASE,
 )
@@ -352,7 +356,9 @@ def canonical_parts(prompt: str, *, drop_lexicon: bool = False) -> tuple[tuple[t
         text = _LIST_VERB.sub("return", _REQUEST_WRITE.sub(" ", text))
         text = _CHANGE_NAME.sub(lambda m: f"rename {m.group(1) or ''}", text)
         text = _SET_VERB.sub("assign", text)
-        text = _MAKE_REQUEST.sub(r"send \1", text)
+        text = _CONDITION_IF.sub(r"\1 when", text)
+        text = _HOW_IT_WORKS.sub(r"explain \1", text)
+        text = _MAKE_REQUEST.sub(r"\1", text)
         text = _SEPARATED.sub(_joined_verb, text)
         aside = _CODE_ASIDE.search(text)
         if aside:

@@ -141,6 +141,7 @@ STOP_WORDS = frozenset(
         "while",
         "go",
         "ts",
+        "non",
         "function",
         "method",
         "program",

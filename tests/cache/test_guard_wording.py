@@ -73,6 +73,18 @@ NEAR_MISSES = [
 
 
 COMPOUND_PARAPHRASES = [
+    (
+        "Kotlin: return the second element, or null if the list has fewer than two elements",
+        "Kotlin: return the 2nd element, or null when the list has less than 2 elements",
+    ),
+    ("How do I make a GET request with URLSession in Swift?", "Swift: GET request using URLSession"),
+    ("hey, how do I delete a non-empty directory in Python?", "Python: remove a directory that isn't empty"),
+    ("Explain Dijkstra's algorithm", "How does Dijkstra's algorithm work?"),
+    ("Rust: create a thread and join it", "How do I spawn a thread in Rust and then join it?"),
+    (
+        "A Makefile that compiles main.c into an executable called app",
+        "A Makefile to build main.c into an executable named app",
+    ),
     ("What's the difference between struct and class in Swift?", "Swift: class vs struct"),
     ("What's the difference between CMD and ENTRYPOINT in a Dockerfile?", "Dockerfile: ENTRYPOINT vs CMD"),
     ("PHP: what's the difference between == and ===?", "In PHP, how does == differ from ===?"),
@@ -120,6 +132,13 @@ COMPOUND_PARAPHRASES = [
 
 
 COMPOUND_NEAR_MISSES = [
+    (
+        "Parse a 'YYYY-MM-DD' string into a date object in Python.",
+        "Format a date object as a 'YYYY-MM-DD' string in Python.",
+    ),
+    ("Send an email with Python", "Read an email with Python"),
+    ("Return -1 if the list is empty", "Check if the list is empty"),
+    ("Send an HTTP request in Go", "Handle an HTTP request in Go"),
     ("Python: list vs tuple", "Python: list vs set"),
     ("Compute the difference between two dates", "Compare two dates"),
     ("Compute the set difference of a and b", "Compute the set difference of b and a"),
