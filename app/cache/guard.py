@@ -262,7 +262,7 @@ def _implied_type(left: set[str], right: set[str]) -> bool:
 # Topic words a paraphrase moves anywhere (`a local git branch`, `a local branch in git`): not part of
 # the arrangement the word-order check compares.
 _FLOATING = frozenset(
-    {"git", "github", "docker", "linux", "bash", "shell", "npm", "pip", "kubernetes", "kubectl", "regex"}
+    {"git", "github", "docker", "linux", "bash", "shell", "npm", "pip", "kubernete", "kubectl", "regex"}
     | {"algorithm", "method", "library", "module", "package", "command", "query", "code", "program"}
 )
 

@@ -49,6 +49,20 @@ _PLAIN = (
     # `strip` trims the ends of whitespace (`strip trailing spaces`); `strip punctuation` or `strip out`
     # anything takes all of it: `remove`.
     (re.compile(r"\bstrip(?:s|ping|ped)?\s+out\b", re.IGNORECASE), "remove"),
+    # An example written `f(153) == True` says what `f` returns: no comparison is asked for.
+    (re.compile(r"(?:^|(?<=\)))\s*==\s*"), " returns "),
+    # `appear more than once` is `duplicated`; `has no keys` is `is empty`; `without losing` is `keeping`.
+    (
+        re.compile(r"\b(?:appears?|appearing|occurs?|occurring)\s+more\s+than\s+once\b", re.IGNORECASE),
+        "duplicated",
+    ),
+    (
+        re.compile(
+            r"\bhas\s+no\s+(?:keys|elements|items|entries|values|members|properties)\b", re.IGNORECASE
+        ),
+        "is empty",
+    ),
+    (re.compile(r"\bwithout\s+losing\b", re.IGNORECASE), "keeping"),
     (re.compile(rf"\bstrip(?:s|ping|ped)?\b(?!(?:\s+[\w'-]+){{0,3}}?\s+{_BLANKS})", re.IGNORECASE), "remove"),
 )
 

@@ -261,7 +261,7 @@ any: any | at least one | some
 = both either
 alternate: every other | every second | alternate | alternating
 [restriction]
-only: only | solely | nothing but | exclusively
+only: only | solely | nothing but | exclusively | just
 [containment loose]
 inside: inside | within
 outside: outside | beyond

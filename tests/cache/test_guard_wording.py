@@ -73,6 +73,20 @@ NEAR_MISSES = [
 
 
 COMPOUND_PARAPHRASES = [
+    ("How do I check if an object is empty in JavaScript?", "Check whether a JS object has no keys"),
+    (
+        "SQL: find duplicate emails in a users table",
+        "SQL - which emails appear more than once in the users table",
+    ),
+    ("git stash only specific files", "How can I stash just certain files in git?"),
+    (
+        "`is_armstrong(n)` in Python. Example: is_armstrong(153) returns True",
+        "`is_armstrong(n)` in Python, e.g. is_armstrong(153) == True",
+    ),
+    (
+        "Git: undo the last commit but keep the changes",
+        "git: undo my most recent commit without losing the changes",
+    ),
     (
         "Kotlin: return the second element, or null if the list has fewer than two elements",
         "Kotlin: return the 2nd element, or null when the list has less than 2 elements",
@@ -132,6 +146,10 @@ COMPOUND_PARAPHRASES = [
 
 
 COMPOUND_NEAR_MISSES = [
+    ("SQL: find emails that appear more than once", "SQL: find emails that appear more than twice"),
+    ("Check whether an object has no keys", "Check whether an object has no methods"),
+    ("`square(n)` in Python, e.g. square(2) == 4", "`square(n)` in Python, e.g. square(3) == 9"),
+    ("Filter the list to keep only even numbers", "Filter the list to keep even numbers and zero"),
     (
         "Parse a 'YYYY-MM-DD' string into a date object in Python.",
         "Format a date object as a 'YYYY-MM-DD' string in Python.",
