@@ -20,7 +20,7 @@ from app.cache.stop_words import STOP_WORDS
 from app.cache.synonyms import PHRASES as WORD_PHRASES
 from app.cache.synonyms import SYNONYMS
 from app.cache.text import plain_prose, segments
-from app.cache.token_words import SET_OBJECTS
+from app.cache.token_words import LIST_OPENERS, SET_OBJECTS
 
 __all__ = [
     "answer_kind",
@@ -89,8 +89,18 @@ _CODE_ASIDE = re.compile(
 )
 # `list all files` asks for them as `return all files` does; `a list` (the type) is left alone.
 _LIST_VERB = re.compile(
-    r"\blist(?:s|ing)?\b(?=\s+(?:all|every|each|the|any|its|their|available|out)\b)", re.I
+    r"\blist(?:s|ing)?\b(?=\s+(?:all|every|each|the|any|its|their|available|out)\b)"
+    r"|(?:^|(?<=:)" + "".join(rf"|(?<=\b{word})" for word in sorted(LIST_OPENERS - {"", ":"})) + r")"
+    r"\s*\blist\b(?=\s+[a-z]+[^s\W]s\b)",
+    re.I,
 )
+
+
+def _list_verb(match: re.Match[str]) -> str:
+    """`list` the verb -> `return`, keeping the space before it."""
+    return match[0][: len(match[0]) - len(match[0].lstrip())] + "return"
+
+
 # `count the number of lines`, `get the number of lines`: `count the lines`.
 _COUNT_THE_COUNT = re.compile(r"\b(?:count|return)\s+(?:the\s+|a\s+)?count\b")
 # `How does Dijkstra's algorithm work?` asks to `explain Dijkstra's algorithm`.
@@ -353,7 +363,7 @@ def canonical_parts(prompt: str, *, drop_lexicon: bool = False) -> tuple[tuple[t
                 named = lead.group("lang") or named or lead.group("fn_lang") or ""
                 language = language or named.strip()
                 text = prefix + text[lead.end() :]
-        text = _LIST_VERB.sub("return", _REQUEST_WRITE.sub(" ", text))
+        text = _LIST_VERB.sub(_list_verb, _REQUEST_WRITE.sub(" ", text))
         text = _CHANGE_NAME.sub(lambda m: f"rename {m.group(1) or ''}", text)
         text = _SET_VERB.sub("assign", text)
         text = _CONDITION_IF.sub(r"\1 when", text)

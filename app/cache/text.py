@@ -63,6 +63,15 @@ _PLAIN = (
         "is empty",
     ),
     (re.compile(r"\bwithout\s+losing\b", re.IGNORECASE), "keeping"),
+    # Container types written as code in prose read as their words: `a Vec<f64>` is `a vector of f64`,
+    # `a byte[]` a `byte array`, Go's `[]int` an `int slice`, `a 2D array` a `two-dimensional array`.
+    (re.compile(r"\b(Vec|List|Set|Promise|Option|Array)<(\w+)>(?![\w<>])"), r"\1 of \2"),
+    (
+        re.compile(r"\b(int|char|byte|long|double|float|short|bool|boolean|string|String)\[\](?!\w)"),
+        r"\1 array",
+    ),
+    (re.compile(r"(?<![\w\]])\[\](int|byte|string|float64|rune|bool)\b"), r"\1 slice"),
+    (re.compile(r"\b2[dD]\b"), "two-dimensional"),
     (re.compile(rf"\bstrip(?:s|ping|ped)?\b(?!(?:\s+[\w'-]+){{0,3}}?\s+{_BLANKS})", re.IGNORECASE), "remove"),
 )
 

@@ -12,6 +12,7 @@ __all__ = [
     "LANGUAGE_BEFORE",
     "LETTER_NAMED",
     "LIST_OBJECTS",
+    "LIST_OPENERS",
     "LIST_VERBS",
     "NAMING",
     "NEGATION_SKIP",
@@ -141,6 +142,8 @@ NOT_COUNTS = frozenset(
 # `one of their fields`, `one per line`, `one by one`, `one at a time`, `one another`: not the number 1.
 ONE_IDIOMS = frozenset({"of", "per", "by", "at", "another"})
 LIST_OBJECTS = frozenset({"all", "every", "each", "the", "any", "its", "their", "available", "out"})
+# `Docker: list containers`, `how do I list pods`: the verb, where a request starts, before a plural.
+LIST_OPENERS = frozenset({"", ":", "i", "to", "you", "please", "and", "then", "just"})
 # `set the upstream branch`, `set a default value`, `set environment variables`: the verb, not the type.
 SET_OBJECTS = frozenset(
     {"the", "a", "an", "my", "your", "its", "their", "this", "that", "it", "them", "environment"}

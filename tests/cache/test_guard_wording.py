@@ -73,6 +73,17 @@ NEAR_MISSES = [
 
 
 COMPOUND_PARAPHRASES = [
+    ("Rust: sort a vector of f64 values", "How can I sort a Vec<f64> in Rust?"),
+    (
+        "How do I convert a byte array to a hex string in Java?",
+        "In Java, how can I turn a byte[] into a hex string?",
+    ),
+    ("Go: convert a string to a byte slice", "Golang - turn a string into a []byte"),
+    ("C: allocate a 2D array dynamically", "C - dynamically allocate a two-dimensional array"),
+    (
+        "Docker: list containers with their IP addresses",
+        "docker - show containers along with their IP addresses",
+    ),
     ("How do I check if an object is empty in JavaScript?", "Check whether a JS object has no keys"),
     (
         "SQL: find duplicate emails in a users table",
@@ -146,6 +157,10 @@ COMPOUND_PARAPHRASES = [
 
 
 COMPOUND_NEAR_MISSES = [
+    ("Sort a Vec<i32> in Rust", "Sort a Vec<f64> in Rust"),
+    ("What are the list methods in Python?", "What are the string methods in Python?"),
+    ("Docker: list containers", "Docker: remove containers"),
+    ("Go: convert a string to a []byte", "Go: convert a string to a []rune"),
     ("SQL: find emails that appear more than once", "SQL: find emails that appear more than twice"),
     ("Check whether an object has no keys", "Check whether an object has no methods"),
     ("`square(n)` in Python, e.g. square(2) == 4", "`square(n)` in Python, e.g. square(3) == 9"),
