@@ -20,11 +20,10 @@ from app.cache.lexicon import (
     NEGATIONS,
     NUMBER_WORDS,
     PHRASES,
-    VERB_CLASSES,
 )
 from app.cache.negation import negated_word, or_not
 from app.cache.numbers import article_one, number_run, number_value
-from app.cache.relations import DETERMINERS, links, sides, stem
+from app.cache.relations import assign_roles, links, sides, stem
 from app.cache.text import Segment, plain_prose, segments
 from app.cache.token_words import (
     A_AFTER,
@@ -91,7 +90,7 @@ def extract_features(prompt: str) -> Features:
     builder = Builder()
     for segment in segments(prompt):
         _add_segment(builder, segment)
-    _assign_roles(builder.items)
+    assign_roles(builder.items)
     terms: dict[str, set[str]] = {}
     roles: dict[tuple[str, str], set[str]] = {}
     numbers: list[str] = []
@@ -370,33 +369,3 @@ def _looks_like_identifier(word: str) -> bool:
     if re.search(r"[a-z][A-Z]", word):
         return True
     return word.isupper() and 2 <= len(word) <= 6
-
-
-def _assign_roles(items: list[Item]) -> None:
-    """`X to Y` / `into Y` make Y a target and X (just before) a source; `from X` makes X a source.
-
-    X and Y are the runs of class members next to the connective (`a CSV file to a JSON string`).
-    """
-    for index, item in enumerate(items):
-        if item.kind != "conn":
-            continue
-        role = CONNECTIVES[item.text]
-        ahead = index + 1
-        while ahead < len(items) and items[ahead].kind == "word" and items[ahead].text in DETERMINERS:
-            ahead += 1
-        target = ahead < len(items) and items[ahead].kind in ("word", "feature", "number")
-        while ahead < len(items) and _takes_role(items[ahead]):
-            items[ahead].roles.add(role)
-            ahead += 1
-        if not target or role != "dst":
-            continue
-        for back in range(index - 1, max(-1, index - 5), -1):
-            if items[back].kind in ("punct", "conn"):
-                break
-            if _takes_role(items[back]) and not items[back].roles:
-                items[back].roles.add("src")
-
-
-def _takes_role(item: Item) -> bool:
-    """Things can be sources and targets; actions (`to serialize`, `to push`) cannot."""
-    return item.kind == "number" or (item.kind == "feature" and item.key[0] not in VERB_CLASSES)

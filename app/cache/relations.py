@@ -11,9 +11,10 @@ import itertools
 import re
 from collections.abc import Iterable
 
-from app.cache.lexicon import NEGATIONS, NUMBER_WORDS
+from app.cache.feature_items import Item
+from app.cache.lexicon import CONNECTIVES, NEGATIONS, NUMBER_WORDS, VERB_CLASSES
 
-__all__ = ["DETERMINERS", "links", "sides", "stem"]
+__all__ = ["DETERMINERS", "assign_roles", "links", "sides", "stem"]
 
 # Words whose two sides are ordered (`replace tabs with spaces`, `sort by name then age`).
 _LINKS = frozenset(
@@ -159,3 +160,33 @@ def _side(words: Iterable[str]) -> list[str]:
         if word not in _SIDE_STOP and word not in NUMBER_WORDS:
             taken.append(stem(word))
     return taken
+
+
+def assign_roles(items: list[Item]) -> None:
+    """`X to Y` / `into Y` make Y a target and X (just before) a source; `from X` makes X a source.
+
+    X and Y are the runs of class members next to the connective (`a CSV file to a JSON string`).
+    """
+    for index, item in enumerate(items):
+        if item.kind != "conn":
+            continue
+        role = CONNECTIVES[item.text]
+        ahead = index + 1
+        while ahead < len(items) and items[ahead].kind == "word" and items[ahead].text in DETERMINERS:
+            ahead += 1
+        target = ahead < len(items) and items[ahead].kind in ("word", "feature", "number")
+        while ahead < len(items) and _takes_role(items[ahead]):
+            items[ahead].roles.add(role)
+            ahead += 1
+        if not target or role != "dst":
+            continue
+        for back in range(index - 1, max(-1, index - 5), -1):
+            if items[back].kind in ("punct", "conn"):
+                break
+            if _takes_role(items[back]) and not items[back].roles:
+                items[back].roles.add("src")
+
+
+def _takes_role(item: Item) -> bool:
+    """Things can be sources and targets; actions (`to serialize`, `to push`) cannot."""
+    return item.kind == "number" or (item.kind == "feature" and item.key[0] not in VERB_CLASSES)
