@@ -9,6 +9,8 @@ FREE_WORDS = frozenset(
     [
         "original",
         "quick",
+        "example",
+        "examples",
         "question",
         "single",
         "contain",

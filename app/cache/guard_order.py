@@ -48,8 +48,11 @@ def answer_reasons(a: Features, b: Features) -> list[str]:
     # `Explain quicksort` vs `Implement quicksort`: an explanation, asked for or not.
     if "explain" in {a.explains, b.explains} and not {a.explains, b.explains} <= {"explain", "question"}:
         reasons.append(f"answer: {a.explains or 'code'} vs {b.explains or 'code'}")
+    # `returns whether ...` is `returns true if ... and false otherwise`.
     handed = set(a.returned) ^ set(b.returned)
-    if len(handed) > 1 and handed <= a.tokens & b.tokens:  # `return the pair` vs `return the difference`
+    if (
+        len(handed) > 1 and handed <= a.tokens & b.tokens and not handed <= {"whether", "true", "false"}
+    ):  # `return the pair` vs `return the difference`
         reasons.append(f"answer: returns {show(a.returned)} vs {show(b.returned)}")
     many = sorted(((a.every - b.every) & b.single) | ((b.every - a.every) & a.single))
     if many:  # `find all pairs` vs `find a pair`

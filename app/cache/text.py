@@ -63,6 +63,11 @@ _PLAIN = (
         "is empty",
     ),
     (re.compile(r"\bwithout\s+losing\b", re.IGNORECASE), "keeping"),
+    # `ignoring spaces and case`: `ignoring case and spaces`, so the case phrase reads as one.
+    (
+        re.compile(r"\b(ignor(?:e|es|ing))\s+([\w-]+(?:\s+[\w-]+){0,2}?)\s+and\s+(?:letter\s+)?case\b", re.I),
+        r"\1 case and \2",
+    ),
     # Container types written as code in prose read as their words: `a Vec<f64>` is `a vector of f64`,
     # `a byte[]` a `byte array`, Go's `[]int` an `int slice`, `a 2D array` a `two-dimensional array`.
     (re.compile(r"\b(Vec|List|Set|Promise|Option|Array)<(\w+)>(?![\w<>])"), r"\1 of \2"),

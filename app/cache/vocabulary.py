@@ -116,6 +116,8 @@ swap: swapcase | swap case | swap the case | invert the case
 sensitive: case sensitive | case-sensitive | case sensitively | respecting case
 insensitive: case insensitive | case-insensitive | case insensitively | ignoring case | ignore case
     | ignores case | regardless of case | regardless of capitalization | ignoring capitalization
+    | ignore letter case | ignoring letter case | without regard to case | without caring about case
+    | not caring about case | case ignored
 [unit nouns]
 nanosecond: nanosecond | ns
 microsecond: microsecond | µs

@@ -73,6 +73,22 @@ NEAR_MISSES = [
 
 
 COMPOUND_PARAPHRASES = [
+    (
+        "Ruby: `palindrome?(s)` returns true if s reads the same backwards, ignoring case and spaces",
+        "Ruby: `palindrome?(s)` returning true when s reads the same backwards, ignoring spaces and case",
+    ),
+    (
+        "Kotlin: count the vowels in a string, case-insensitively",
+        "Kotlin: count vowels in a string without caring about case",
+    ),
+    (
+        "Java: `isBalanced(s)` checks whether brackets are balanced",
+        "Java: `isBalanced(s)` should return whether the brackets are balanced",
+    ),
+    (
+        "Write a Java method that takes an int[] and returns its sum",
+        "Write a Java method accepting an int[] which returns its sum",
+    ),
     ("Rust: sort a vector of f64 values", "How can I sort a Vec<f64> in Rust?"),
     (
         "How do I convert a byte array to a hex string in Java?",
@@ -157,6 +173,11 @@ COMPOUND_PARAPHRASES = [
 
 
 COMPOUND_NEAR_MISSES = [
+    (
+        "Ruby: check if s is a palindrome, ignoring spaces and case",
+        "Ruby: check if s is a palindrome, ignoring spaces",
+    ),
+    ("Return true if any string is empty", "Return false if any string is empty"),
     ("Sort a Vec<i32> in Rust", "Sort a Vec<f64> in Rust"),
     ("What are the list methods in Python?", "What are the string methods in Python?"),
     ("Docker: list containers", "Docker: remove containers"),
