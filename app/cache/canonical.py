@@ -349,20 +349,23 @@ def canonical_parts(prompt: str, *, drop_lexicon: bool = False) -> tuple[tuple[t
         text = _HYPHEN.sub(" ", _PHRASE_SYNONYMS.sub(_phrase_synonym, plain_prose(segment.text)))
         text = _UNIT_SUFFIX.sub(r"\1 ", text)
         if index == 0:
-            topic, prefix = _TOPIC.match(text), ""
+            # A topic (`Git: ...`, `In PostgreSQL, how do I ...`) goes last, `... in git`, where a question
+            # (`How do I ... in git?`) names it; a language named so is the request's language.
+            topic, about = _TOPIC.match(text), ""
             if topic and _LANGUAGE_NAME.fullmatch(topic.group("topic")):
                 language, text = topic.group("topic"), text[topic.end() :]
             elif topic:
-                prefix, text = topic.group("topic") + ": ", text[topic.end() :]  # `Git - ...` is `Git: ...`
+                about, text = topic.group("topic"), text[topic.end() :]  # `Git - ...` is `Git: ...`
             lead = _LEAD.match(text)
             if lead:
-                # `In PostgreSQL, how do I ...` is `PostgreSQL: ...`; `In Rust, ...` names the language.
                 named = lead.group("lead_topic") or ""
                 if named and not _LANGUAGE_NAME.fullmatch(named):
-                    prefix, named = prefix or named + ": ", ""
+                    about, named = about or named, ""
                 named = lead.group("lang") or named or lead.group("fn_lang") or ""
                 language = language or named.strip()
-                text = prefix + text[lead.end() :]
+                text = text[lead.end() :]
+            if about:
+                text = f"{text.rstrip(' ?.!')} in {about}"
         text = _LIST_VERB.sub(_list_verb, _REQUEST_WRITE.sub(" ", text))
         text = _CHANGE_NAME.sub(lambda m: f"rename {m.group(1) or ''}", text)
         text = _SET_VERB.sub("assign", text)

@@ -28,3 +28,16 @@ def test_every_split_verb_and_particle_reads_without_error(verb: str, particle: 
     prompt = f"Java streams: {verb} a list of integers {particle} to the even ones"
     assert embedding_text(prompt).startswith("write a java function:")
     assert check_prompts(prompt, prompt).ok
+
+
+def test_a_topic_goes_where_a_question_names_it() -> None:
+    # `Docker: remove all unused images` reads as `How do I remove all unused images in Docker?` does.
+    assert (
+        embedding_text("Docker: remove all unused images")
+        == "write a function: remove all unused images in docker"
+    )
+    assert (
+        embedding_text("In PostgreSQL, how can I create a user?")
+        == "write a function: create a user in postgresql"
+    )
+    assert embedding_text("Rust: sort a Vec") == "write a rust function: sort a vector"
