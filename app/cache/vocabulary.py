@@ -302,9 +302,9 @@ symmetric_difference: symmetric difference
 # `What's the difference between X and Y?`, `Y vs X`, `how do X and Y differ?`: two things compared, in
 # either order (`compute the difference between two dates` is arithmetic: not here).
 [contrast]
-compare: what the difference | what is the difference | what are the differences | what the differences
+compare: vs | what the difference | what is the difference | what are the differences | what the differences
     | whats the difference | explain the difference | explain the differences | describe the difference
-    | vs | versus | differ | differs | differ from | differs from
+    | versus | differ | differs | differ from | differs from
 """
     + DOMAIN_VOCABULARY
 )
