@@ -281,9 +281,13 @@ def _related(a: str, b: str) -> bool:
     `PYTHONHOME`)."""
     if a.endswith(("less", "free")) != b.endswith(("less", "free")):  # `password`, `passwordless`
         return False
-    a, b = _root(a), _root(b)
-    short, long = sorted((a, b), key=len)
+    root_a, root_b = _root(a), _root(b)
+    short, long = sorted((root_a, root_b), key=len)
     common = next((n for n, (x, y) in enumerate(zip(short, long, strict=False)) if x != y), len(short))
+    if common == len(short) and len(short) < 4 and short != long:
+        # A short root (`dat` of `date`) is a prefix of many words: `date` is not `data`, `cut` is `cutting`.
+        first, second = sorted((a, b), key=len)
+        return second.startswith(first)
     return common == len(short) or (common >= 6 and common >= 0.7 * len(short))
 
 

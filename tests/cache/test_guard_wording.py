@@ -173,6 +173,7 @@ COMPOUND_PARAPHRASES = [
 
 
 COMPOUND_NEAR_MISSES = [
+    ("Swift: how do I convert a Date to a String?", "Swift: how do I convert Data to a String?"),
     (
         "Ruby: check if s is a palindrome, ignoring spaces and case",
         "Ruby: check if s is a palindrome, ignoring spaces",

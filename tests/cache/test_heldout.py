@@ -15,13 +15,13 @@ from app.cache.guard import check_prompts
 from tests.cache.conftest import verified_result
 
 _DATA: dict[str, Any] = json.loads((Path(__file__).parent / "data" / "heldout_pairs.json").read_text("utf-8"))
-SETS = ("set_a", "set_b", "set_c", "set_d", "set_e", "set_f", "set_g", "set_h", "set_i")
+SETS = ("set_a", "set_b", "set_c", "set_d", "set_e", "set_f", "set_g", "set_h", "set_i", "set_j")
 # Share of each set's paraphrases that must hit: a little under what was measured when the floor was
 # set, so a guard or canonical-wording change that costs recall fails here. Set B's telegraphic
 # rewordings mostly fall below the 0.95 threshold; it guards precision only.
 FLOORS = {
-    **{"set_a": 0.68, "set_c": 0.60, "set_d": 0.53, "set_e": 0.45, "set_f": 0.39, "set_g": 0.40},
-    **{"set_h": 0.35, "set_i": 0.40},
+    **{"set_a": 0.68, "set_c": 0.61, "set_d": 0.54, "set_e": 0.46, "set_f": 0.41, "set_g": 0.43},
+    **{"set_h": 0.39, "set_i": 0.50, "set_j": 0.31},
 }
 
 
