@@ -30,6 +30,7 @@ from app.cache.token_words import (
     A_BEFORE,
     ACRONYMS,
     AFTER_LETTER_NAME,
+    GO_VERB_AFTER,
     LANGUAGE_AFTER,
     LANGUAGE_BEFORE,
     LETTER_NAMED,
@@ -348,11 +349,11 @@ def _spelled(tokens: list[tuple[str, str, int]], index: int, cls: str, text: str
     before = tokens[index - 1][1].lower() if index else ""
     after = tokens[index + 1][1].lower() if index + 1 < len(tokens) else ""
     # `how do I reverse a string in go`: lower case, but where only a language can stand.
-    closing = cls == "language" and before == "in" and after in ("", ".", "?", "!")
+    closing = cls == "language" and before == "in" and after in ("", ".", "?", "!", "which", "that", "using")
     if raw not in CASE_SENSITIVE[(cls, raw.lower())] and not closing:
         return False
-    if cls != "language":
-        return True
+    if cls != "language" or (raw in ("Go", "GO", "TS") and after not in GO_VERB_AFTER):
+        return True  # `Explain Go channels`: capitalised, only the language (`Go through the list` aside)
     # `Go: how do I ...`: a language named as the prompt's topic.
     return (
         before in LANGUAGE_BEFORE

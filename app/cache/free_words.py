@@ -9,6 +9,11 @@ FREE_WORDS = frozenset(
     [
         "original",
         "quick",
+        "actually",
+        "really",
+        "basically",
+        "ought",
+        "liner",
         "example",
         "examples",
         "question",

@@ -46,7 +46,10 @@ def answer_reasons(a: Features, b: Features) -> list[str]:
     if {a.lead, b.lead} == {"use", "implement"} and _library_name(a) and _library_name(b):
         reasons.append(f"answer: {a.lead} vs {b.lead}")
     # `Explain quicksort` vs `Implement quicksort`: an explanation, asked for or not.
-    if "explain" in {a.explains, b.explains} and not {a.explains, b.explains} <= {"explain", "question"}:
+    # `props vs state` asks for an explanation as `explain the difference between props and state` does.
+    compared = "contrast" in a.terms and "contrast" in b.terms
+    explanations = {"explain", "question", ""} if compared else {"explain", "question"}
+    if "explain" in {a.explains, b.explains} and not {a.explains, b.explains} <= explanations:
         reasons.append(f"answer: {a.explains or 'code'} vs {b.explains or 'code'}")
     # `returns whether ...` is `returns true if ... and false otherwise`.
     handed = set(a.returned) ^ set(b.returned)

@@ -17,6 +17,10 @@ def number_run(builder: Builder, tokens: list[tuple[str, str, int]], index: int)
     kind, raw, _ = tokens[index]
     following = tokens[index + 1][1].lower() if index + 1 < len(tokens) else ""
     if kind == "number":
+        previous = tokens[index - 1][1].lower() if index else ""
+        if previous in _NUMBERED and raw.isdigit():  # `column 2` is `the second column`
+            builder.feature("ordinal", str(int(raw)))
+            return index + 1
         scale = NUMBER_WORDS.get(following, 0) if following in SCALES else 0
         number = number_value(str(float(number_value(raw)) * scale)) if scale else number_value(raw)
         builder.items.append(Item("number", "", ("number", number)))
@@ -46,6 +50,11 @@ def number_run(builder: Builder, tokens: list[tuple[str, str, int]], index: int)
     builder.items.append(Item("number", "", ("number", str(total + current))))
     return max(position, index + 1)
 
+
+# Things counted from 1 whose number says which one: `column 2`, `line 10`, `page 3`.
+_NUMBERED = frozenset(
+    {"column", "row", "line", "field", "page", "chapter", "argument", "arg", "parameter", "param"}
+)
 
 # Letters written onto a number that name no lexicon unit: `10s` is seconds, `500m` (millicores, or
 # minutes) is not `500`, `5m` is not `5h`.

@@ -63,6 +63,11 @@ _PLAIN = (
         "is empty",
     ),
     (re.compile(r"\bwithout\s+losing\b", re.IGNORECASE), "keeping"),
+    # `What does 2>&1 mean?` asks its meaning (the verb, not the statistic).
+    (
+        re.compile(r"\b(?:does|do)\s+(.{1,60}?)\s+mean(?=\s*[?.!]|\s*$|\s+in\b)", re.I),
+        r"is the meaning of \1",
+    ),
     # `ignoring spaces and case`: `ignoring case and spaces`, so the case phrase reads as one.
     (
         re.compile(r"\b(ignor(?:e|es|ing))\s+([\w-]+(?:\s+[\w-]+){0,2}?)\s+and\s+(?:letter\s+)?case\b", re.I),

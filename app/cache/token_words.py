@@ -8,6 +8,7 @@ __all__ = [
     "AFTER_LETTER_NAME",
     "A_AFTER",
     "A_BEFORE",
+    "GO_VERB_AFTER",
     "LANGUAGE_AFTER",
     "LANGUAGE_BEFORE",
     "LETTER_NAMED",
@@ -25,6 +26,10 @@ __all__ = [
 # `Go`, `C`, `R` are languages only next to words that say so (`in C`, `a Go function`).
 LANGUAGE_BEFORE = frozenset(
     ["in", "using", "with", "for", "into", "to", "a", "an", "the", "idiomatic", "modern", "pure"]
+)
+# `Go through the list`, `go back to the last commit`: the verb, not the language.
+GO_VERB_AFTER = frozenset(
+    {"to", "through", "back", "over", "ahead", "away", "up", "down", "on", "out", "into"}
 )
 LANGUAGE_AFTER = frozenset(
     [
@@ -147,7 +152,8 @@ LIST_OPENERS = frozenset({"", ":", "i", "to", "you", "please", "and", "then", "j
 # `set the upstream branch`, `set a default value`, `set environment variables`: the verb, not the type.
 SET_OBJECTS = frozenset(
     {"the", "a", "an", "my", "your", "its", "their", "this", "that", "it", "them", "environment"}
-    | {"state", "default", "headers", "cookies", "permissions", "variables", "values"}
+    | {"state", "default", "headers", "cookies", "permissions", "variables", "values", "key", "keys"}
+    | {"timeout", "variable", "option", "flag", "property", "attribute"}
 )
 # Upper-case words that are common abbreviations, not names (`an HTTP request`, `an LRU cache`).
 ACRONYMS = frozenset(

@@ -74,6 +74,22 @@ NEAR_MISSES = [
 
 COMPOUND_PARAPHRASES = [
     (
+        "Explain Go channels with a simple example.",
+        "Could you explain channels in Go, with a simple example?",
+    ),
+    ("What does 2>&1 mean in bash?", "In bash, what's the meaning of 2>&1?"),
+    ("Explain the difference between props and state in React.", "props vs state in react"),
+    (
+        "Redis: how do I set a key with an expiry of 60 seconds?",
+        "redis set key that expires after 60 seconds",
+    ),
+    (
+        "Set the execution policy to RemoteSigned in PowerShell",
+        "PowerShell change execution policy to RemoteSigned",
+    ),
+    ("awk: print the second column of a file", "print column 2 of a file using awk"),
+    ("How do I resolve merge conflicts in git?", "How to fix merge conflicts in git?"),
+    (
         "Ruby: `palindrome?(s)` returns true if s reads the same backwards, ignoring case and spaces",
         "Ruby: `palindrome?(s)` returning true when s reads the same backwards, ignoring spaces and case",
     ),
@@ -173,6 +189,10 @@ COMPOUND_PARAPHRASES = [
 
 
 COMPOUND_NEAR_MISSES = [
+    ("awk: print column 2 of a file", "awk: print column 3 of a file"),
+    ("Go through the list and sum it", "Go: sum the list"),
+    ("Compute the mean of a list in numpy", "What does mean do in numpy?"),
+    ("Redis: set a key with an expiry of 60 seconds", "Redis: get a key with an expiry of 60 seconds"),
     ("Swift: how do I convert a Date to a String?", "Swift: how do I convert Data to a String?"),
     (
         "Ruby: check if s is a palindrome, ignoring spaces and case",
