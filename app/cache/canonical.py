@@ -20,7 +20,7 @@ from app.cache.stop_words import STOP_WORDS
 from app.cache.synonyms import PHRASES as WORD_PHRASES
 from app.cache.synonyms import SYNONYMS
 from app.cache.text import plain_prose, segments
-from app.cache.token_words import LIST_OPENERS, SET_OBJECTS
+from app.cache.verb_rewrites import plain_verbs
 
 __all__ = [
     "answer_kind",
@@ -87,56 +87,9 @@ _CODE_ASIDE = re.compile(
     r"(?:function|method|script|program|snippet|one\s+liner)\b(?!\s+(?:that|which|to)\b)",
     re.IGNORECASE,
 )
-# `list all files` asks for them as `return all files` does; `a list` (the type) is left alone.
-_LIST_VERB = re.compile(
-    r"\blist(?:s|ing)?\b(?=\s+(?:all|every|each|the|any|its|their|available|out)\b)"
-    r"|(?:^|(?<=:)" + "".join(rf"|(?<=\b{word})" for word in sorted(LIST_OPENERS - {"", ":"})) + r")"
-    r"\s*\blist\b(?=\s+[a-z]+[^s\W]s\b)",
-    re.I,
-)
-
-
-def _list_verb(match: re.Match[str]) -> str:
-    """`list` the verb -> `return`, keeping the space before it."""
-    return match[0][: len(match[0]) - len(match[0].lstrip())] + "return"
-
-
 # `count the number of lines`, `get the number of lines`: `count the lines`.
 _COUNT_THE_COUNT = re.compile(r"\b(?:count|return)\s+(?:the\s+|a\s+)?count\b")
-# `How does Dijkstra's algorithm work?` asks to `explain Dijkstra's algorithm`.
-_HOW_IT_WORKS = re.compile(r"\bhow\s+(?:does|do)\s+(.{1,80}?)\s+work\b", re.IGNORECASE)
-# `return null if the list is empty`: a condition (`when`), not the question `whether`.
-_CONDITION_IF = re.compile(r"\b(null|none|nil|true|false|zero|otherwise|\d+)\s+if\b", re.IGNORECASE)
-# `set the upstream branch` (the verb) stays a content word; `a set` is the type, a lexicon word.
-_SET_VERB = re.compile(rf"\bset(?=\s+(?:{'|'.join(sorted(SET_OBJECTS))})\b)", re.IGNORECASE)
 _PROSE_WORD = re.compile(r"(?<=[0-9])(?:st|nd|rd|th)\b|([a-z][a-z_]+)")  # `5th`: no word; `9am`: `am`
-# `change a column's name`: `rename a column`.
-_CHANGE_NAME = re.compile(r"\bchange\s+(?:the\s+|a\s+|an\s+|its\s+)?([a-z]+\s+)?name\b", re.IGNORECASE)
-# `make an HTTP GET request`, `send a GET request`: the request; the verb adds nothing.
-_MAKE_REQUEST = re.compile(
-    r"\b(?:make|makes|making|do|does|doing|send|sends|sending|perform|performs|performing)\s+((?:(?:a|an|the|some)\s+)?(?:[\w.-]+\s+){0,3}(?:request|call)s?"
-    r"|(?:an?\s+)?http\s+(?:get|post|put|patch|delete|head))\b",
-    re.IGNORECASE,
-)
-# Verbs split around their object: `pull every number out` is `extract every number`.
-_SEPARATED_VERBS = {
-    ("pull", "out"): "extract",
-    ("filter", "out"): "remove",
-    ("throw", "away"): "discard",
-    ("cut", "down"): "truncate",
-}
-_SEPARATED = re.compile(
-    r"\b(pull|filter|throw|cut)\s+((?:(?!out\b|away\b|down\b)[\w'-]+\s+){1,4}?)(out|away|down)\b(\s+of\b)?",
-    re.IGNORECASE,
-)
-
-
-def _joined_verb(match: re.Match[str]) -> str:
-    """`pull every number out of a string` -> `extract every number from a string`."""
-    verb = _SEPARATED_VERBS.get((match[1].lower(), match[3].lower()))
-    if verb is None:  # `filter a list down to the even ones`: no joined verb to say it with
-        return match[0]
-    return f"{verb} {match[2]}{'from' if match[4] else ''}".rstrip()
 
 
 _PYTHON = re.compile(r"(?:\b(?:in|using|with)\s+)?\bpython\s*3?\b")
@@ -366,13 +319,7 @@ def canonical_parts(prompt: str, *, drop_lexicon: bool = False) -> tuple[tuple[t
                 text = text[lead.end() :]
             if about:
                 text = f"{text.rstrip(' ?.!')} in {about}"
-        text = _LIST_VERB.sub(_list_verb, _REQUEST_WRITE.sub(" ", text))
-        text = _CHANGE_NAME.sub(lambda m: f"rename {m.group(1) or ''}", text)
-        text = _SET_VERB.sub("change", text)
-        text = _CONDITION_IF.sub(r"\1 when", text)
-        text = _HOW_IT_WORKS.sub(r"explain \1", text)
-        text = _MAKE_REQUEST.sub(r"\1", text)
-        text = _SEPARATED.sub(_joined_verb, text)
+        text = plain_verbs(_REQUEST_WRITE.sub(" ", text))
         aside = _CODE_ASIDE.search(text)
         if aside:
             language = language or aside.group("lang") or ""
