@@ -23,7 +23,7 @@ from app.cache.lexicon import (
 )
 from app.cache.negation import negated_word, or_not
 from app.cache.numbers import article_one, number_run, number_value
-from app.cache.relations import assign_roles, links, sides, stem
+from app.cache.relations import assign_roles, is_plural, links, sides, stem
 from app.cache.text import Segment, plain_prose, segments
 from app.cache.token_words import (
     A_AFTER,
@@ -192,9 +192,9 @@ def _add_prose(builder: Builder, text: str) -> None:
     builder.pairs.update(pairs)
     builder.tokens.update(stem(word) for word in re.findall(r"[\w+#]+", text.lower()))
     # Plural after `all`, singular after `a`: `all the text` or `a text file` say nothing of how many.
-    builder.every.update(stem(noun.lower()) for noun in _EVERY.findall(text) if noun.lower().endswith("s"))
-    builder.single.update(noun.lower() for noun in _SINGLE.findall(text) if not noun.lower().endswith("s"))
-    builder.each.update(noun.lower() for noun in _EACH.findall(text) if not noun.lower().endswith("s"))
+    builder.every.update(stem(noun.lower()) for noun in _EVERY.findall(text) if is_plural(noun.lower()))
+    builder.single.update(noun.lower() for noun in _SINGLE.findall(text) if not is_plural(noun.lower()))
+    builder.each.update(noun.lower() for noun in _EACH.findall(text) if not is_plural(noun.lower()))
     builder.returned.extend(noun.lower() for noun in _RETURNS.findall(text))
     for direction in _ROUND_UP_DOWN.findall(text):  # `round a float up to the nearest integer`
         builder.feature("rounding", "ceil" if direction.lower() == "up" else "floor")

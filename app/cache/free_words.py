@@ -9,6 +9,8 @@ FREE_WORDS = frozenset(
     [
         "original",
         "quick",
+        "am",
+        "im",
         "actually",
         "really",
         "basically",
@@ -154,6 +156,7 @@ ELABORATIONS = frozenset(
         # `explain what a closure is` vs `what is a closure`, `at a specific index`,
         # `a module located in the parent folder`, `sort based on a key`, `the algorithm to compute`
         "explain",
+        "timezone",
         "specific",
         "located",
         "based",

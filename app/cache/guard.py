@@ -281,14 +281,23 @@ def _related(a: str, b: str) -> bool:
     `PYTHONHOME`)."""
     if a.endswith(("less", "free")) != b.endswith(("less", "free")):  # `password`, `passwordless`
         return False
+    first, second = sorted((a, b), key=len)
+    if second.startswith(first) and second[len(first) :] in _COMPOUND_TAILS:
+        return False  # `time` / `timezone`, `file` / `filename`, `data` / `database`: other things
     root_a, root_b = _root(a), _root(b)
     short, long = sorted((root_a, root_b), key=len)
     common = next((n for n, (x, y) in enumerate(zip(short, long, strict=False)) if x != y), len(short))
     if common == len(short) and len(short) < 4 and short != long:
         # A short root (`dat` of `date`) is a prefix of many words: `date` is not `data`, `cut` is `cutting`.
-        first, second = sorted((a, b), key=len)
         return second.startswith(first)
     return common == len(short) or (common >= 6 and common >= 0.7 * len(short))
+
+
+# Words that make a compound of the word before them (`timezone`, `filename`): not a form of it.
+_COMPOUND_TAILS = frozenset(
+    {"zone", "ignore", "stamp", "name", "names", "space", "base", "set", "sets", "word", "words", "file"}
+    | {"files", "path", "paths", "box", "list", "map", "type", "types", "key", "keys", "frame", "table"}
+)
 
 
 def _root(word: str) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from app.cache.feature_items import Item
 from app.cache.lexicon import CONNECTIVES, NEGATIONS, NUMBER_WORDS, VERB_CLASSES
 
-__all__ = ["DETERMINERS", "assign_roles", "links", "sides", "stem"]
+__all__ = ["DETERMINERS", "assign_roles", "is_plural", "links", "sides", "stem"]
 
 # Words whose two sides are ordered (`replace tabs with spaces`, `sort by name then age`).
 _LINKS = frozenset(
@@ -120,7 +120,15 @@ def _content(word: str) -> bool:
 
 
 def stem(word: str) -> str:
-    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+    """Plural to singular, lightly: `files` -> `file`, `processes` -> `process`, `matches` -> `match`."""
+    if len(word) > 4 and word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    return word[:-1] if len(word) > 3 and is_plural(word) else word
+
+
+def is_plural(word: str) -> bool:
+    """`files`, `processes`; not `process`, `class`."""
+    return word.endswith("s") and not word.endswith("ss")
 
 
 _TARGET_LINKS = frozenset(["to", "into"])

@@ -29,6 +29,7 @@ SYNONYMS = {
     "find": "return",
     "finding": "return",
     "gets": "return",
+    "getting": "return",
     "get": "return",
     "returns": "return",
     "returning": "return",

@@ -89,7 +89,8 @@ sync: synchronous | synchronously | sync | blocking
 async: asynchronous | asynchronously | async | non-blocking | nonblocking | await
 [concurrency loose]
 thread: thread | threads | multithreading | multi-threaded | threaded
-process: processes | multiprocess | multi-process | subprocess
+# Not `processes` alone: `kill all processes` vs `kill every process` (a process may be a noun or a verb).
+process: multiprocess | multi-process | subprocess
 [symbol]
 space: space | spaces
 blank: blank | blanks

@@ -74,6 +74,18 @@ NEAR_MISSES = [
 
 COMPOUND_PARAPHRASES = [
     (
+        "Write a bash one-liner to kill all processes matching 'python'.",
+        "a one-liner in bash that kills every process matching 'python'",
+    ),
+    (
+        "Scala: what is the difference between map and flatMap?",
+        "In Scala, map vs flatMap - how are they different?",
+    ),
+    (
+        "I am getting 'ModuleNotFoundError: No module named requests'. How to fix?",
+        "Fix for 'ModuleNotFoundError: No module named requests'?",
+    ),
+    (
         "Explain Go channels with a simple example.",
         "Could you explain channels in Go, with a simple example?",
     ),
@@ -189,6 +201,10 @@ COMPOUND_PARAPHRASES = [
 
 
 COMPOUND_NEAR_MISSES = [
+    ("Kill all processes named node", "Kill one process named node"),
+    ("Python: run tasks in threads", "Python: run tasks in processes"),
+    ("Get the current time", "Get the current timezone"),
+    ("Get the user from the session", "Get the username from the session"),
     ("awk: print column 2 of a file", "awk: print column 3 of a file"),
     ("Go through the list and sum it", "Go: sum the list"),
     ("Compute the mean of a list in numpy", "What does mean do in numpy?"),
