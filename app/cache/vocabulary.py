@@ -305,6 +305,7 @@ symmetric_difference: symmetric difference
 compare: vs | what the difference | what is the difference | what are the differences | what the differences
     | whats the difference | explain the difference | explain the differences | describe the difference
     | versus | differ | differs | differ from | differs from | are they different | how are they different
+    | differences
 """
     + DOMAIN_VOCABULARY
 )

@@ -74,6 +74,11 @@ NEAR_MISSES = [
 
 COMPOUND_PARAPHRASES = [
     (
+        "Helm: how do I override a value from values.yaml on the command line?",
+        "With helm, how do I override a values.yaml value from the CLI?",
+    ),
+    ("What is the difference between JSON and YAML?", "JSON vs YAML differences"),
+    (
         "Write a bash one-liner to kill all processes matching 'python'.",
         "a one-liner in bash that kills every process matching 'python'",
     ),
