@@ -20,6 +20,7 @@ from app.cache.stop_words import STOP_WORDS
 from app.cache.synonyms import PHRASES as WORD_PHRASES
 from app.cache.synonyms import SYNONYMS
 from app.cache.text import plain_prose, segments
+from app.cache.token_words import NOT_PLURALS
 from app.cache.verb_rewrites import plain_verbs
 
 __all__ = [
@@ -343,6 +344,11 @@ def _stem(word: str) -> str:
         return word[:-3] + "y"
     if len(word) > 4 and re.search(r"(?:s|x|z|ch|sh)es$", word):
         return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+    if (
+        len(word) > 3
+        and word.endswith("s")
+        and not word.endswith(("ss", "us", "is"))
+        and word not in NOT_PLURALS
+    ):
         return word[:-1]
     return word

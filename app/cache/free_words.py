@@ -157,6 +157,7 @@ ELABORATIONS = frozenset(
         # `a module located in the parent folder`, `sort based on a key`, `the algorithm to compute`
         "explain",
         "timezone",
+        "http",
         "specific",
         "located",
         "based",

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from app.cache.feature_items import Item
 from app.cache.lexicon import CONNECTIVES, NEGATIONS, NUMBER_WORDS, VERB_CLASSES
+from app.cache.token_words import NOT_PLURALS
 
 __all__ = ["DETERMINERS", "assign_roles", "is_plural", "links", "sides", "stem"]
 
@@ -127,8 +128,8 @@ def stem(word: str) -> str:
 
 
 def is_plural(word: str) -> bool:
-    """`files`, `processes`; not `process`, `class`."""
-    return word.endswith("s") and not word.endswith("ss")
+    """`files`, `processes`; not `process`, `class`, `https`."""
+    return word.endswith("s") and not word.endswith("ss") and word not in NOT_PLURALS
 
 
 _TARGET_LINKS = frozenset(["to", "into"])

@@ -19,6 +19,7 @@ __all__ = [
     "NEGATION_SKIP",
     "NOT_COUNTS",
     "NOT_NAMES",
+    "NOT_PLURALS",
     "ONE_IDIOMS",
     "SCALES",
 ]
@@ -27,6 +28,8 @@ __all__ = [
 LANGUAGE_BEFORE = frozenset(
     ["in", "using", "with", "for", "into", "to", "a", "an", "the", "idiomatic", "modern", "pure"]
 )
+# Words ending in `s` that are no plural: `HTTPS` is not `HTTP`.
+NOT_PLURALS = frozenset({"https", "macos", "ftps", "sftps", "wss"})
 # `Go through the list`, `go back to the last commit`: the verb, not the language.
 GO_VERB_AFTER = frozenset(
     {"to", "through", "back", "over", "ahead", "away", "up", "down", "on", "out", "into"}

@@ -74,6 +74,10 @@ NEAR_MISSES = [
 
 COMPOUND_PARAPHRASES = [
     (
+        "hey, how do I make an HTTP POST request with a JSON body in Go?",
+        "Go: send a POST request with a JSON body",
+    ),
+    (
         "Helm: how do I override a value from values.yaml on the command line?",
         "With helm, how do I override a values.yaml value from the CLI?",
     ),
@@ -206,6 +210,7 @@ COMPOUND_PARAPHRASES = [
 
 
 COMPOUND_NEAR_MISSES = [
+    ("Redirect HTTP to HTTPS in nginx", "Redirect HTTPS to HTTP in nginx"),
     ("Kill all processes named node", "Kill one process named node"),
     ("Python: run tasks in threads", "Python: run tasks in processes"),
     ("Get the current time", "Get the current timezone"),
