@@ -222,7 +222,12 @@ def content_sequences(prompt: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 # What the answer is: a yes/no verdict (`check if`, `detect whether`, `returns True`) or things found
 # (`return`, `list`, `extract`); `check if a list contains duplicates` is not `return the duplicates`.
-_YES_NO = re.compile(r"\b(?:true|false|bool|boolean|check(?! (?:which|what|how)\b)|\w+ whether)\b")
+# `check the installed version` looks something up: items.
+_YES_NO = re.compile(
+    r"\b(?:true|false|bool|boolean|\w+ whether"
+    r"|check(?! (?:which|what|how)\b)"
+    r"(?! (?:the |my |a )?(?:\w+ )?(?:version|status|size|type|logs?|length)\b))\b"
+)
 _ITEMS = re.compile(r"\b(?:return|print|extract|show)\b")
 
 
@@ -247,7 +252,9 @@ _READ_VERBS = frozenset(
 
 _LEAD_VERB = re.compile(
     r"^\s*(?:[\w.+#]+\s*:\s*)?(?:(?:please|how\s+(?:do|can|should|would)\s+(?:i|you|we)|can\s+you)\s+)?"
-    r"(use|using|implement|write|build|create|code)\b",
+    r"(use|using|implement|write|build|create|code)\b"
+    # `Using dynamic programming, write lcs(a, b)`: the tool an implementation is to use.
+    r"(?!\s[^,.;:]{1,60},\s*(?:please\s+)?(?:write|implement|build|create|code)\b)",
     re.IGNORECASE,
 )
 

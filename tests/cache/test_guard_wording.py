@@ -74,6 +74,11 @@ NEAR_MISSES = [
 
 COMPOUND_PARAPHRASES = [
     (
+        "Write lcs(a, b) in Python using dynamic programming",
+        "Using dynamic programming, write lcs(a, b) in Python",
+    ),
+    ("Check the installed version of Node.js", "How do I find out which Node.js version is installed?"),
+    (
         "hey, how do I make an HTTP POST request with a JSON body in Go?",
         "Go: send a POST request with a JSON body",
     ),
@@ -210,6 +215,8 @@ COMPOUND_PARAPHRASES = [
 
 
 COMPOUND_NEAR_MISSES = [
+    ("Use functools.lru_cache to memoize fib", "Implement functools.lru_cache to memoize fib"),
+    ("Check if Node.js is installed", "Find out which Node.js version is installed"),
     ("Redirect HTTP to HTTPS in nginx", "Redirect HTTPS to HTTP in nginx"),
     ("Kill all processes named node", "Kill one process named node"),
     ("Python: run tasks in threads", "Python: run tasks in processes"),
