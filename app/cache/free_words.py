@@ -9,6 +9,10 @@ FREE_WORDS = frozenset(
     [
         "original",
         "quick",
+        "translate",
+        "say",
+        "scratch",
+        "converted",
         "am",
         "im",
         "actually",

@@ -73,6 +73,7 @@ SYNONYMS = {
     "consisting": "contain",
     "comprises": "contain",
     "kubectl": "kubernetes",
+    "db": "database",
     "resolve": "fix",
     "resolves": "fix",
     "resolving": "fix",

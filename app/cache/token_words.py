@@ -164,6 +164,7 @@ ACRONYMS = frozenset(
         "HTTP",
         "HTTPS",
         "k8s",
+        "DB",
         "URL",
         "URI",
         "API",

@@ -29,6 +29,8 @@ _HOW_IT_WORKS = re.compile(r"\bhow\s+(?:does|do)\s+(.{1,80}?)\s+work\b", re.IGNO
 _CONDITION_IF = re.compile(r"\b(null|none|nil|true|false|zero|otherwise|\d+)\s+if\b", re.IGNORECASE)
 # `set the upstream branch` (the verb) stays a content word; `a set` is the type, a lexicon word.
 _SET_VERB = re.compile(rf"\bset(?=\s+(?:{'|'.join(sorted(SET_OBJECTS))})\b)", re.IGNORECASE)
+# `order a list from smallest to largest`: `sort` it (`in order`, `the order of` are the noun).
+_ORDER_VERB = re.compile(r"(?<!\bin )\border(?=\s+(?:a|an|the|my|this|these|them|it)\b)", re.IGNORECASE)
 # `change a column's name`: `rename a column`.
 _CHANGE_NAME = re.compile(r"\bchange\s+(?:the\s+|a\s+|an\s+|its\s+)?([a-z]+\s+)?name\b", re.IGNORECASE)
 # `make an HTTP GET request`, `send a GET request`: the request; the verb adds nothing.
@@ -62,6 +64,7 @@ def plain_verbs(text: str) -> str:
     """`text` (prose, before lexicon and synonyms) with the verbs above rewritten."""
     text = _LIST_VERB.sub(_list_verb, text)
     text = _CHANGE_NAME.sub(lambda m: f"rename {m.group(1) or ''}", text)
+    text = _ORDER_VERB.sub("sort", text)
     text = _SET_VERB.sub("change", text)
     text = _CONDITION_IF.sub(r"\1 when", text)
     text = _HOW_IT_WORKS.sub(r"explain \1", text)

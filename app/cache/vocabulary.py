@@ -44,7 +44,7 @@ heap: heap | priority queue
 generator: generator | iterator
 = class
 dataframe: dataframe | data frame
-= number
+number: number | numeric
 [language default=python spelled=C,GO,Go,R,Node,TS]
 python: python | python3
 javascript: javascript | js | node.js | nodejs | ecmascript | node

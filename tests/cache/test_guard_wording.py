@@ -74,6 +74,13 @@ NEAR_MISSES = [
 
 COMPOUND_PARAPHRASES = [
     (
+        "Sort a Python list of integers in ascending order.",
+        "In Python, how can I order a list of ints from smallest to largest?",
+    ),
+    ("Translate 'Good morning' into French.", "How do you say 'Good morning' in French?"),
+    ("Write a SQLite query that lists all tables in the database.", "SQLite: show every table in the DB."),
+    ("Python: return the median of a list of numbers", "Python: compute the median value of a numeric list"),
+    (
         "Write lcs(a, b) in Python using dynamic programming",
         "Using dynamic programming, write lcs(a, b) in Python",
     ),
@@ -215,6 +222,10 @@ COMPOUND_PARAPHRASES = [
 
 
 COMPOUND_NEAR_MISSES = [
+    ("Translate 'Good morning' into French.", "Translate 'Good morning' into Spanish."),
+    ("Order the users by name", "Order the users by age"),
+    ("Echo the variable in bash", "Export the variable in bash"),
+    ("Check if a string is numeric", "Check if a string is alphabetic"),
     ("Use functools.lru_cache to memoize fib", "Implement functools.lru_cache to memoize fib"),
     ("Check if Node.js is installed", "Find out which Node.js version is installed"),
     ("Redirect HTTP to HTTPS in nginx", "Redirect HTTPS to HTTP in nginx"),
