@@ -20,7 +20,6 @@ FREE_WORDS = frozenset(
         "basically",
         "ought",
         "liner",
-        "example",
         "examples",
         "question",
         "single",

@@ -17,11 +17,10 @@ from tests.cache.conftest import verified_result
 _DATA: dict[str, Any] = json.loads((Path(__file__).parent / "data" / "heldout_pairs.json").read_text("utf-8"))
 SETS = ("set_a", "set_b", "set_c", "set_d", "set_e", "set_f", "set_g", "set_h", "set_i", "set_j")
 # Share of each set's paraphrases that must hit: a little under what was measured when the floor was
-# set, so a guard or canonical-wording change that costs recall fails here. Set B's telegraphic
-# rewordings mostly fall below the 0.95 threshold; it guards precision only.
+# set, so a guard or canonical-wording change that costs recall fails here.
 FLOORS = {
-    **{"set_a": 0.68, "set_c": 0.61, "set_d": 0.54, "set_e": 0.46, "set_f": 0.41, "set_g": 0.43},
-    **{"set_h": 0.39, "set_i": 0.50, "set_j": 0.31},
+    **{"set_a": 0.68, "set_b": 0.26, "set_c": 0.62, "set_d": 0.55, "set_e": 0.46, "set_f": 0.41},
+    **{"set_g": 0.44, "set_h": 0.41, "set_i": 0.52, "set_j": 0.37},
 }
 
 
