@@ -31,6 +31,8 @@ _CONDITION_IF = re.compile(r"\b(null|none|nil|true|false|zero|otherwise|\d+)\s+i
 _SET_VERB = re.compile(rf"\bset(?=\s+(?:{'|'.join(sorted(SET_OBJECTS))})\b)", re.IGNORECASE)
 # `order a list from smallest to largest`: `sort` it (`in order`, `the order of` are the noun).
 _ORDER_VERB = re.compile(r"(?<!\bin )\border(?=\s+(?:a|an|the|my|this|these|them|it)\b)", re.IGNORECASE)
+# `start an HTTP server`, `start a command in the background`: `run` it (`the start of a line` stays).
+_START_VERB = re.compile(r"\bstart(?:s|ing|ed)?(?=\s+(?:a|an|the|my|this|these|it|them)\b)", re.IGNORECASE)
 # `change a column's name`: `rename a column`.
 _CHANGE_NAME = re.compile(r"\bchange\s+(?:the\s+|a\s+|an\s+|its\s+)?([a-z]+\s+)?name\b", re.IGNORECASE)
 # `make an HTTP GET request`, `send a GET request`: the request; the verb adds nothing.
@@ -65,6 +67,7 @@ def plain_verbs(text: str) -> str:
     text = _LIST_VERB.sub(_list_verb, text)
     text = _CHANGE_NAME.sub(lambda m: f"rename {m.group(1) or ''}", text)
     text = _ORDER_VERB.sub("sort", text)
+    text = _START_VERB.sub("run", text)
     text = _SET_VERB.sub("change", text)
     text = _CONDITION_IF.sub(r"\1 when", text)
     text = _HOW_IT_WORKS.sub(r"explain \1", text)

@@ -73,6 +73,7 @@ NEAR_MISSES = [
 
 
 COMPOUND_PARAPHRASES = [
+    ("Go: start an HTTP server on port 8080", "How do I run an HTTP server on port 8080 in Go?"),
     (
         "Sort a Python list of integers in ascending order.",
         "In Python, how can I order a list of ints from smallest to largest?",
@@ -222,6 +223,8 @@ COMPOUND_PARAPHRASES = [
 
 
 COMPOUND_NEAR_MISSES = [
+    ("Start a Docker container", "Stop a Docker container"),
+    ("Trim whitespace from the start of a string", "Trim whitespace from the end of a string"),
     ("Translate 'Good morning' into French.", "Translate 'Good morning' into Spanish."),
     ("Order the users by name", "Order the users by age"),
     ("Echo the variable in bash", "Export the variable in bash"),
