@@ -209,7 +209,8 @@ def _moved(a: tuple[str, ...], b: tuple[str, ...]) -> list[str]:
 
 def _default(cls: str, features: Features, default: set[str]) -> set[str]:
     """The value a prompt that names none means: Python for the language, unless the prompt calls a
-    shell command (`use sed to replace a string` is a shell task)."""
+    shell command or works `from the command line` (bash), or names a library of one language (`React`:
+    JavaScript)."""
     if cls != "language":
         return default
     if features.words & _SHELL_COMMANDS or features.pairs & _SHELL_PLACES:
