@@ -311,7 +311,7 @@ def _plain_word(builder: Builder, tokens: list[tuple[str, str, int]], index: int
     # `exactly one of`, `only one of`: a count all the same.
     counted = previous in ("exactly", "only", "just", "least", "most", "than")
     idiom = lower == "one" and not counted and (following in ONE_IDIOMS or article_one(tokens, index))
-    plural = following.endswith("s") and not following.endswith("ss") and previous in LIST_OPENERS
+    plural = is_plural(following) and previous in LIST_OPENERS
     verb = lower in LIST_VERBS and (following in LIST_OBJECTS or plural)
     verb = verb or (lower == "set" and following in SET_OBJECTS)
     if verb or (lower, previous) in NOT_COUNTS or idiom:

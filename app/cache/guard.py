@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from app.cache.canonical import canonical_parts
 from app.cache.features import Features, extract_features
 from app.cache.free_words import ELABORATIONS, FREE_WORDS
-from app.cache.guard_order import answer_reasons, order_reasons, show
+from app.cache.guard_order import answer_reasons, both_compare, order_reasons, show
 from app.cache.lexicon import CLASSES
 from app.cache.text import normalize_prompt, plain_prose
 
@@ -182,7 +182,7 @@ def _wording(first: Features, second: Features, loose_a: list[str], loose_b: lis
     added = [word for word in only_a + only_b if word not in FREE_WORDS and word not in ELABORATIONS]
     if added:
         return [f"wording: {show(added)} only in one"]
-    if "contrast" in first.terms and "contrast" in second.terms:
+    if both_compare(first, second):
         return []  # `X vs Y` and `Y vs X`: the same comparison
     moved = _moved(a, b)
     # `the message of the last commit` vs `the last commit message`: one prompt's `X of Y` is the other's

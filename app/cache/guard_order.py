@@ -9,7 +9,7 @@ from collections import Counter
 
 from app.cache.feature_items import Features
 
-__all__ = ["answer_reasons", "order_reasons", "show"]
+__all__ = ["answer_reasons", "both_compare", "order_reasons", "show"]
 
 
 def order_reasons(a: Features, b: Features) -> list[str]:
@@ -23,7 +23,7 @@ def order_reasons(a: Features, b: Features) -> list[str]:
     elif a.numbers != b.numbers:  # `shape (3, 4)` vs `shape (4, 3)`, `8080 to 80` vs `80 to 8080`
         reasons.append(f"numbers: {', '.join(a.numbers)} vs {', '.join(b.numbers)} in this order")
     # `X vs Y` asks what `Y vs X` asks; elsewhere the order of names is the task (`s in t` vs `t in s`).
-    compared = "contrast" in a.terms and "contrast" in b.terms
+    compared = both_compare(a, b)
     if a.names != b.names and sorted(a.names) == sorted(b.names) and not compared:
         reasons.append(f"order: names {', '.join(a.names)} vs {', '.join(b.names)}")
     # Both name `name` and `email` (in an interface), but one sorts by `name`, the other by `email`: a
@@ -38,6 +38,11 @@ def order_reasons(a: Features, b: Features) -> list[str]:
     return reasons + ([] if compared else _reordered(a, b))
 
 
+def both_compare(a: Features, b: Features) -> bool:
+    """Both ask to compare two things (`X vs Y`, `the difference between Y and X`): in either order."""
+    return "contrast" in a.terms and "contrast" in b.terms
+
+
 def answer_reasons(a: Features, b: Features) -> list[str]:
     reasons = []
     if {a.answer, b.answer} == {"yes/no", "items"}:
@@ -47,8 +52,7 @@ def answer_reasons(a: Features, b: Features) -> list[str]:
         reasons.append(f"answer: {a.lead} vs {b.lead}")
     # `Explain quicksort` vs `Implement quicksort`: an explanation, asked for or not.
     # `props vs state` asks for an explanation as `explain the difference between props and state` does.
-    compared = "contrast" in a.terms and "contrast" in b.terms
-    explanations = {"explain", "question", ""} if compared else {"explain", "question"}
+    explanations = {"explain", "question", ""} if both_compare(a, b) else {"explain", "question"}
     if "explain" in {a.explains, b.explains} and not {a.explains, b.explains} <= explanations:
         reasons.append(f"answer: {a.explains or 'code'} vs {b.explains or 'code'}")
     # `returns whether ...` is `returns true if ... and false otherwise`.

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 
-from app.cache.token_words import LIST_OPENERS, SET_OBJECTS
+from app.cache.token_words import LIST_OBJECTS, LIST_OPENERS, SET_OBJECTS
 
 __all__ = ["plain_verbs"]
 
 # `list all files` asks for them as `return all files` does; `a list` (the type) is left alone.
 _LIST_VERB = re.compile(
-    r"\blist(?:s|ing)?\b(?=\s+(?:all|every|each|the|any|its|their|available|out)\b)"
+    rf"\blist(?:s|ing)?\b(?=\s+(?:{'|'.join(sorted(LIST_OBJECTS))})\b)"
     r"|(?:^|(?<=:)" + "".join(rf"|(?<=\b{word})" for word in sorted(LIST_OPENERS - {"", ":"})) + r")"
     r"\s*\blist\b(?=\s+[a-z]+[^s\W]s\b)",
     re.I,
@@ -30,9 +30,10 @@ _CONDITION_IF = re.compile(r"\b(null|none|nil|true|false|zero|otherwise|\d+)\s+i
 # `set the upstream branch` (the verb) stays a content word; `a set` is the type, a lexicon word.
 _SET_VERB = re.compile(rf"\bset(?=\s+(?:{'|'.join(sorted(SET_OBJECTS))})\b)", re.IGNORECASE)
 # `order a list from smallest to largest`: `sort` it (`in order`, `the order of` are the noun).
-_ORDER_VERB = re.compile(r"(?<!\bin )\border(?=\s+(?:a|an|the|my|this|these|them|it)\b)", re.IGNORECASE)
+_OBJECT = r"(?=\s+(?:a|an|the|my|this|these|it|them)\b)"  # a verb's object follows
+_ORDER_VERB = re.compile(r"(?<!\bin )\border" + _OBJECT, re.IGNORECASE)
 # `start an HTTP server`, `start a command in the background`: `run` it (`the start of a line` stays).
-_START_VERB = re.compile(r"\bstart(?:s|ing|ed)?(?=\s+(?:a|an|the|my|this|these|it|them)\b)", re.IGNORECASE)
+_START_VERB = re.compile(r"\bstart(?:s|ing|ed)?" + _OBJECT, re.IGNORECASE)
 # `change a column's name`: `rename a column`.
 _CHANGE_NAME = re.compile(r"\bchange\s+(?:the\s+|a\s+|an\s+|its\s+)?([a-z]+\s+)?name\b", re.IGNORECASE)
 # `make an HTTP GET request`, `send a GET request`: the request; the verb adds nothing.
